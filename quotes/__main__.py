@@ -1,0 +1,2 @@
+from quotes.cli import main
+main()

@@ -1,0 +1,551 @@
+"""The detector: every direct quote and every piece of reported speech in a Doc.
+
+Two sources of evidence meet here:
+
+* quotation marks (:mod:`quotes.marks`), found on the characters before any
+  parse, so a quote is found even when the parse of its sentence is wrong;
+* cues from the dependency parse: a reporting verb (from the lexicon) with a
+  clausal complement ("X said that ..."), a parenthetical ("..., he said, ..."),
+  "according to X", a colon introduction ("X said: ...") and headline forms
+  ("X Says ...", "X: ...").
+
+A cue whose complement lies inside a quotation gives a direct quote; one
+whose complement holds a quotation gives a mixed quote; one with no
+quotation gives an indirect quote. Quotations left over look for a cue in
+their sentence, then in the sentence before a colon; a long one with no cue
+is still reported (without a speaker) and a short one (a scare quote or a
+title) is not.
+
+The rules follow the structures catalogued for attribution relations by
+Pareti (2015, "Attribution: A Computational Approach") and annotated in
+PolNeAR (Newell, Margolin and Ruths, LREC 2018).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, replace
+
+from spacy.tokens import Doc, Span as SpacySpan, Token
+
+from quotes.lexicon import CueLexicon, cue_lexicon
+from quotes.marks import QuoteRegion, find_regions
+from quotes.records import QuoteType, Span
+
+SUBJECT_DEPS = ("nsubj", "nsubjpass", "csubj")
+# Children of a speaker's head noun that belong to the mention as a reader would cut it.
+_MENTION_RIGHT_DEPS = {"compound", "flat", "nummod", "prep", "pobj", "cc", "conj", "case", "poss"}
+_PUNCT_STRIP = set(",;:.!?-\u2013\u2014()[]") | {"\u00a0"}
+_QUOTE_CHARS = set("\"'\u201c\u201d\u2018\u2019\u00ab\u00bb\u201e`")
+# Lines that are page furniture, never speech.
+_NAVIGATION_RE = re.compile(
+    r"^\s*(read more|read also|see also|related|watch|listen|more|tags|share this|follow us)\b\s*:",
+    re.IGNORECASE,
+)
+_CREDIT_RE = re.compile(r"\u00a9|\bphoto\s*(credit)?\s*[:/]|\bgetty images\b|\(photo\b", re.IGNORECASE)
+# A quotation this short with no cue near it is a scare quote or a title.
+MIN_BARE_QUOTE_WORDS = 4
+
+
+@dataclass(frozen=True, slots=True)
+class Detection:
+    """One attribution found in a Doc, before its speaker is resolved.
+
+    ``rule`` names the detector rule that found it (the evidence a user sees).
+    """
+
+    content_spans: tuple[Span, ...]
+    type: QuoteType
+    cue_span: Span | None
+    speaker_span: Span | None
+    quoted_spans: tuple[Span, ...]
+    rule: str
+    confidence: float
+    headline: bool = False
+
+
+@dataclass(slots=True)
+class _Candidate:
+    """A cue from the parse with the content and speaker it governs."""
+
+    cue: Token
+    cue_span: Span
+    speaker: Span | None
+    content: list[Span]
+    rule: str
+    cue_class: str
+
+
+def detect(doc: Doc, *, lexicon: CueLexicon | None = None) -> list[Detection]:
+    """Every attribution in ``doc``, in text order."""
+    lexicon = lexicon or cue_lexicon(doc.lang_ if doc.lang_ in ("en",) else "en")
+    text = doc.text
+    furniture = _furniture_spans(text)
+    regions = [r for r in find_regions(text) if not _inside_any(r.start, furniture)]
+    candidates = [
+        c
+        for c in _cue_candidates(doc, lexicon)
+        if not _inside_any(c.cue.idx, furniture)
+        and not any(r.inner_start <= c.cue.idx < r.inner_end for r in regions)
+    ]
+    detections: list[Detection] = []
+    used_regions: set[int] = set()
+    for candidate in candidates:
+        found = _combine(text, candidate, regions, used_regions)
+        if found is not None:
+            detections.append(found)
+    for index, region in enumerate(regions):
+        if index in used_regions:
+            continue
+        found = _attach_region(doc, region, lexicon, furniture)
+        if found is not None:
+            used_regions.add(index)
+            detections.append(found)
+    detections.extend(_headlines(doc, lexicon, regions, furniture, detections))
+    return _merge_split_quotes(text, sorted(detections, key=lambda d: d.content_spans[0]))
+
+
+# --- page furniture ---------------------------------------------------------------
+
+
+def _line_spans(text: str) -> Iterator[Span]:
+    start = 0
+    for match in re.finditer(r"\n", text):
+        yield start, match.start()
+        start = match.end()
+    yield start, len(text)
+
+
+def _furniture_spans(text: str) -> list[Span]:
+    """Navigation lines, photo credits and captions, tag lists: never quotes."""
+    lines = [s for s in _line_spans(text) if text[s[0] : s[1]].strip()]
+    furniture = []
+    for index, (start, end) in enumerate(lines):
+        line = text[start:end]
+        following = text[lines[index + 1][0] : lines[index + 1][1]] if index + 1 < len(lines) else ""
+        if _NAVIGATION_RE.match(line) or _CREDIT_RE.search(line):
+            furniture.append((start, end))
+        elif _CREDIT_RE.search(following) and len(following.split()) <= 8:
+            furniture.append((start, end))  # a caption: the line right above its credit
+        elif index > 0 and re.match(r"^\s*tags\s*:\s*$", text[lines[index - 1][0] : lines[index - 1][1]], re.I):
+            furniture.append((start, end))
+    return furniture
+
+
+def _inside_any(offset: int, spans: Iterable[Span]) -> bool:
+    return any(start <= offset < end for start, end in spans)
+
+
+# --- cues from the parse ----------------------------------------------------------
+
+
+def _cue_class(token: Token, lexicon: CueLexicon) -> str | None:
+    if token.pos_ not in ("VERB", "AUX") and token.tag_ not in ("VBD", "VBZ", "VBP", "VBG", "VBN", "VB"):
+        return None
+    return lexicon.verb_class(token.lemma_)
+
+
+def _cue_candidates(doc: Doc, lexicon: CueLexicon) -> Iterator[_Candidate]:
+    for token in doc:
+        if token.lower_ == "according" and token.i + 1 < len(doc) and doc[token.i + 1].lower_ == "to":
+            found = _according_to(doc, token)
+            if found is not None:
+                yield found
+            continue
+        cue_class = _cue_class(token, lexicon)
+        if cue_class is None:
+            continue
+        complement = next((c for c in token.children if c.dep_ == "ccomp"), None)
+        speaker = _speaker_of(token)
+        if complement is not None:
+            content = _token_spans(doc, _subtree(complement), exclude_leading_mark=True)
+            if content:
+                yield _Candidate(token, _cue_span(token), speaker, content, "ccomp", cue_class)
+            continue
+        if token.dep_ in ("parataxis", "ccomp", "advcl") and speaker is not None and token.head.i != token.i:
+            # "The economy, he said, is strong." / "It is strong, he said."
+            head = token.head
+            if head.pos_ in ("VERB", "AUX") and not any(c.dep_ in ("dobj",) for c in token.children):
+                excluded = set(_subtree(token))
+                tokens = [t for t in _subtree(head) if t.i not in {e.i for e in excluded}]
+                content = _token_spans(doc, tokens, exclude_leading_mark=True)
+                if content:
+                    yield _Candidate(token, _cue_span(token), speaker, content, "parenthetical", cue_class)
+                continue
+        colon = _colon_after(doc, token)
+        if colon is not None and cue_class == "speech":
+            sent_end = colon.sent.end
+            tokens = [doc[i] for i in range(colon.i + 1, sent_end)]
+            content = _token_spans(doc, tokens)
+            if content:
+                yield _Candidate(token, _cue_span(token), speaker, content, "colon", cue_class)
+
+
+def _according_to(doc: Doc, according: Token) -> _Candidate | None:
+    to = doc[according.i + 1]
+    source = next((c for c in to.children if c.dep_ == "pobj"), None)
+    if source is None:
+        return None
+    phrase = {t.i for t in _subtree(according)} | {according.i, to.i} | {t.i for t in _subtree(to)}
+    sentence = according.sent
+    tokens = [t for t in sentence if t.i not in phrase]
+    content = _token_spans(doc, tokens, exclude_leading_mark=True)
+    if not content:
+        return None
+    cue_span = (according.idx, to.idx + len(to.text))
+    return _Candidate(according, cue_span, _mention_span(source), content, "according-to", "source")
+
+
+def _colon_after(doc: Doc, token: Token) -> Token | None:
+    """The colon right after a cue ("X said:"), allowing a short adverbial between."""
+    for i in range(token.i + 1, min(token.i + 4, len(doc))):
+        if doc[i].text == ":":
+            return doc[i]
+        if doc[i].is_punct or doc[i].is_space:
+            return None
+    return None
+
+
+def _subtree(token: Token) -> list[Token]:
+    return list(token.subtree)
+
+
+def _cue_span(token: Token) -> Span:
+    parts = [token] + [c for c in token.children if c.dep_ == "prt"]
+    start = min(t.idx for t in parts)
+    end = max(t.idx + len(t.text) for t in parts)
+    return start, end
+
+
+def _speaker_of(verb: Token) -> Span | None:
+    """The mention of who speaks: the verb's subject, an agent, or a governing verb's subject."""
+    for child in verb.children:
+        if child.dep_ in ("nsubj", "csubj"):
+            return None if child.lower_ in ("it", "there") and verb.tag_ == "VBN" else _mention_span(child)
+        if child.dep_ == "agent":
+            agent = next((c for c in child.children if c.dep_ == "pobj"), None)
+            if agent is not None:
+                return _mention_span(agent)
+    # "..., adding that ..." / "He stood and said ...": the subject of the verb governing it.
+    if verb.dep_ in ("advcl", "conj", "xcomp") and verb.head.i != verb.i:
+        head = verb.head
+        for child in head.children:
+            if child.dep_ in ("nsubj",):
+                return _mention_span(child)
+    return None
+
+
+def _mention_span(head: Token) -> Span:
+    """A noun phrase as a reader would cut it: modifiers and name parts, no clauses."""
+    tokens = [head]
+    for child in head.lefts:
+        if child.dep_ not in ("punct", "cc") or child.i > head.left_edge.i:
+            tokens.extend(child.subtree)
+    for child in head.rights:
+        if child.dep_ in _MENTION_RIGHT_DEPS:
+            tokens.extend(child.subtree)
+        else:
+            break
+    tokens = sorted(tokens, key=lambda t: t.i)
+    while len(tokens) > 1 and (tokens[-1].is_punct or tokens[-1].dep_ == "cc"):
+        tokens.pop()
+    while len(tokens) > 1 and tokens[0].is_punct:
+        tokens.pop(0)
+    return tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
+
+
+def _token_spans(doc: Doc, tokens: list[Token], *, exclude_leading_mark: bool = False) -> list[Span]:
+    """Contiguous character spans of ``tokens``, trimmed of punctuation and a leading "that"."""
+    tokens = sorted(tokens, key=lambda t: t.i)
+    if exclude_leading_mark:
+        while tokens and (tokens[0].dep_ == "mark" and tokens[0].lower_ in ("that", "whether", "if")):
+            tokens = tokens[1:]
+    tokens = [t for t in tokens if not t.is_space]
+    while tokens and _is_trimmable(tokens[0]):
+        tokens = tokens[1:]
+    while tokens and _is_trimmable(tokens[-1]):
+        tokens = tokens[:-1]
+    spans: list[list[int]] = []
+    previous = -2
+    for token in tokens:
+        if token.i == previous + 1 or (spans and _only_space_between(doc, previous, token.i)):
+            spans[-1][1] = token.idx + len(token.text)
+        else:
+            spans.append([token.idx, token.idx + len(token.text)])
+        previous = token.i
+    return [(a, b) for a, b in spans]
+
+
+def _only_space_between(doc: Doc, left: int, right: int) -> bool:
+    return all(doc[i].is_space for i in range(left + 1, right))
+
+
+def _is_trimmable(token: Token) -> bool:
+    return token.text in _PUNCT_STRIP or token.is_space
+
+
+# --- quotations meet cues ---------------------------------------------------------
+
+
+def _overlap(a: Span, b: Span) -> int:
+    return max(0, min(a[1], b[1]) - max(a[0], b[0]))
+
+
+def _combine(text: str, candidate: _Candidate, regions: list[QuoteRegion], used: set[int]) -> Detection | None:
+    """Turn a parse candidate into a detection, typed by the quotations it meets."""
+    content = candidate.content
+    extent = (content[0][0], content[-1][1])
+    touching = [
+        i
+        for i, r in enumerate(regions)
+        if i not in used and _overlap((r.inner_start, r.inner_end), extent) > 0
+    ]
+    content_chars = sum(b - a for a, b in content)
+    if touching:
+        quoted_chars = sum(
+            _overlap(piece, span) for i in touching for piece in regions[i].pieces for span in content
+        )
+        if quoted_chars >= 0.6 * content_chars:
+            # The complement is (mostly) inside the quotation: a direct quote, cut at its marks.
+            pieces = tuple(p for i in touching for p in regions[i].pieces)
+            used.update(touching)
+            return Detection(
+                content_spans=pieces,
+                type="direct",
+                cue_span=candidate.cue_span,
+                speaker_span=candidate.speaker,
+                quoted_spans=pieces,
+                rule=f"direct:{candidate.rule}",
+                confidence=0.9 if candidate.speaker else 0.6,
+            )
+        used.update(touching)
+        start = min(extent[0], regions[touching[0]].start)
+        end = max(extent[1], regions[touching[-1]].end)
+        spans = _clip_to_cue(text, (start, end), candidate.cue_span, candidate.speaker, content)
+        return Detection(
+            content_spans=spans,
+            type="mixed",
+            cue_span=candidate.cue_span,
+            speaker_span=candidate.speaker,
+            quoted_spans=tuple(p for i in touching for p in regions[i].pieces),
+            rule=f"mixed:{candidate.rule}",
+            confidence=0.85 if candidate.speaker else 0.55,
+        )
+    confidence = {"speech": 0.8, "source": 0.8, "report": 0.6}.get(candidate.cue_class, 0.5)
+    return Detection(
+        content_spans=tuple(content),
+        type="indirect",
+        cue_span=candidate.cue_span,
+        speaker_span=candidate.speaker,
+        quoted_spans=(),
+        rule=f"indirect:{candidate.rule}",
+        confidence=confidence if candidate.speaker else confidence - 0.2,
+    )
+
+
+def _clip_to_cue(
+    text: str, extent: Span, cue: Span, speaker: Span | None, content: list[Span]
+) -> tuple[Span, ...]:
+    """The content extended to whole quotations, without the cue and speaker inside it."""
+    holes = [cue] + ([speaker] if speaker else [])
+    pieces = [extent]
+    for hole in holes:
+        next_pieces = []
+        for a, b in pieces:
+            if _overlap((a, b), hole):
+                next_pieces.extend(p for p in ((a, hole[0]), (hole[1], b)) if p[1] > p[0])
+            else:
+                next_pieces.append((a, b))
+        pieces = next_pieces
+    return tuple(_trim(text, p) for p in pieces if text[p[0] : p[1]].strip(" ,;:\u2014\u2013-"))
+
+
+def _trim(text: str, span: Span) -> Span:
+    a, b = span
+    while a < b and (text[a].isspace() or text[a] in ",;:\u2014\u2013"):
+        a += 1
+    while b > a and (text[b - 1].isspace() or text[b - 1] in ",;:\u2014\u2013"):
+        b -= 1
+    return a, b
+
+
+def _attach_region(
+    doc: Doc, region: QuoteRegion, lexicon: CueLexicon, furniture: list[Span]
+) -> Detection | None:
+    """A quotation no parse candidate claimed: look for a cue near it."""
+    pieces = region.pieces
+    span = doc.char_span(region.start, region.end, alignment_mode="expand")
+    if span is None:
+        return None
+    sentences = _sentences_of(span)
+    best: tuple[int, Token] | None = None
+    for sentence in sentences:
+        for token in sentence:
+            if region.start <= token.idx < region.end or _cue_class(token, lexicon) != "speech":
+                continue
+            distance = region.start - token.idx if token.idx < region.start else token.idx - region.end
+            if best is None or distance < best[0]:
+                best = (distance, token)
+    if best is not None:
+        cue = best[1]
+        return Detection(
+            content_spans=pieces,
+            type="direct",
+            cue_span=_cue_span(cue),
+            speaker_span=_speaker_of(cue),
+            quoted_spans=pieces,
+            rule="direct:same-sentence-cue",
+            confidence=0.8,
+        )
+    introducer = _colon_introducer(doc, span, lexicon)
+    if introducer is not None:
+        return Detection(
+            content_spans=pieces,
+            type="direct",
+            cue_span=_cue_span(introducer),
+            speaker_span=_speaker_of(introducer),
+            quoted_spans=pieces,
+            rule="direct:colon",
+            confidence=0.8,
+        )
+    words = sum(len(doc.text[a:b].split()) for a, b in pieces)
+    if words < MIN_BARE_QUOTE_WORDS:
+        return None  # a scare quote or a title
+    return Detection(
+        content_spans=pieces,
+        type="direct",
+        cue_span=None,
+        speaker_span=None,
+        quoted_spans=pieces,
+        rule="direct:no-cue",
+        confidence=0.4,
+    )
+
+
+def _sentences_of(span: SpacySpan) -> list[SpacySpan]:
+    doc = span.doc
+    first = span[0].sent
+    last = span[-1].sent
+    sentences = [first] if first.start == last.start else [s for s in doc.sents if first.start <= s.start <= last.start]
+    return sentences
+
+
+def _colon_introducer(doc: Doc, span: SpacySpan, lexicon: CueLexicon) -> Token | None:
+    """The cue of a sentence ending in a colon right before the quotation."""
+    previous = span.start - 1
+    while previous >= 0 and (doc[previous].is_space or doc[previous].text in _QUOTE_CHARS):
+        previous -= 1
+    if previous < 0 or doc[previous].text != ":":
+        return None
+    sentence = doc[previous].sent
+    for token in reversed(list(sentence)):
+        if token.i < previous and _cue_class(token, lexicon) is not None:
+            return token
+    return None
+
+
+# --- headlines --------------------------------------------------------------------
+
+_HEADLINE_SUFFIX_RE = re.compile(r"\s+[\u2013\u2014-]\s+\w+(\s\w+)?\s*$")
+
+
+def _headline_lines(text: str, furniture: list[Span]) -> Iterator[Span]:
+    """Short lines without a final full stop, in title style: headlines and link titles."""
+    for start, end in _line_spans(text):
+        line = text[start:end].strip()
+        words = line.split()
+        if not (3 <= len(words) <= 20) or _inside_any(start + 1, furniture):
+            continue
+        if line[-1] in ".!?\"\u201d" and start > 0:
+            continue
+        capitalised = sum(1 for w in words if w[:1].isupper() or not w[:1].isalpha())
+        if capitalised >= 0.6 * len(words) or start == 0:
+            offset = text.index(line, start)
+            yield offset, offset + len(line)
+
+
+def _headline_cue(words: list[re.Match[str]], lexicon: CueLexicon, quoted: bool) -> int | None:
+    """Index of the headline's cue word: a present-tense reporting verb ("Says", "Warns")."""
+    for index, word in enumerate(words[1:], start=1):
+        form = word.group().lower()
+        for lemma in (form[:-2] if form.endswith("es") else None, form[:-1] if form.endswith("s") else None):
+            cue_class = lexicon.verb_class(lemma) if lemma else None
+            if cue_class == "speech" or (cue_class is not None and quoted):
+                return index
+    return None
+
+
+def _headlines(
+    doc: Doc,
+    lexicon: CueLexicon,
+    regions: list[QuoteRegion],
+    furniture: list[Span],
+    found: list[Detection],
+) -> Iterator[Detection]:
+    text = doc.text
+    covered = [s for d in found for s in d.content_spans]
+    for start, end in _headline_lines(text, furniture):
+        if any(_overlap((start, end), s) for s in covered):
+            continue
+        line = text[start:end]
+        body_end = start + (_HEADLINE_SUFFIX_RE.search(line).start() if _HEADLINE_SUFFIX_RE.search(line) else len(line))
+        line_regions = [r for r in regions if start <= r.start < end]
+        words = list(re.finditer(r"\S+", text[start:body_end]))
+        cue_index = _headline_cue(words, lexicon, bool(line_regions))
+        colon = text.find(": ", start, body_end)
+        if cue_index is not None and (colon < 0 or colon > start + words[cue_index].start()):
+            cue = words[cue_index]
+            speaker = (start, start + words[cue_index - 1].end())
+            content = (start + cue.end() + 1, body_end)
+            cue_span = (start + cue.start(), start + cue.end())
+            rule = "headline:verb"
+        elif 0 < colon - start <= 40 and len(text[start:colon].split()) <= 4:
+            speaker = (start, colon)
+            content = (colon + 2, body_end)
+            cue_span = (colon, colon + 1)
+            rule = "headline:colon"
+        else:
+            continue
+        content = _trim(text, content)
+        if content[1] <= content[0]:
+            continue
+        quoted = tuple(p for r in line_regions for p in r.pieces if content[0] <= p[0] < content[1])
+        full_quote = len(quoted) == 1 and quoted[0][1] - quoted[0][0] >= content[1] - content[0] - 2
+        yield Detection(
+            content_spans=quoted if full_quote else (content,),
+            type="direct" if full_quote else ("mixed" if quoted else "indirect"),
+            cue_span=cue_span,
+            speaker_span=speaker,
+            quoted_spans=quoted,
+            rule=rule,
+            confidence=0.6,
+            headline=True,
+        )
+
+
+# --- quotes split by their attribution -------------------------------------------
+
+
+def _merge_split_quotes(text: str, detections: list[Detection]) -> list[Detection]:
+    """Join "'We will win,' he said, 'and soon.'" into one quote with two pieces."""
+    merged: list[Detection] = []
+    for detection in detections:
+        previous = merged[-1] if merged else None
+        if (
+            previous is not None
+            and previous.type == "direct"
+            and detection.type == "direct"
+            and previous.cue_span is not None
+            and detection.cue_span == previous.cue_span
+            and previous.content_spans[-1][1] <= previous.cue_span[0] < detection.content_spans[0][0]
+            and "\n" not in text[previous.content_spans[-1][1] : detection.content_spans[0][0]]
+        ):
+            merged[-1] = replace(
+                previous,
+                content_spans=previous.content_spans + detection.content_spans,
+                quoted_spans=previous.quoted_spans + detection.quoted_spans,
+            )
+            continue
+        merged.append(detection)
+    return merged

@@ -1,0 +1,192 @@
+"""Quotation marks: find the quoted regions of a text, paragraph by paragraph.
+
+This works on characters, before and without any parse, so it is cheap and
+never fails on a whole text: an unbalanced mark costs only its own paragraph.
+
+Handled typographies: straight and curly double quotes, curly and straight
+single quotes used as quotation marks (told apart from apostrophes by what
+stands on either side), guillemets, low-high „...“, and the archive style
+where two backticks or two apostrophes stand for a double quote. A quote
+running over several paragraphs (an opening mark on each paragraph, the
+closing mark only on the last) is one region with one piece per paragraph.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from quotes.records import Span
+
+DOUBLE = "double"
+SINGLE = "single"
+
+# Characters after which a mark is opening (and before which it is closing).
+_OPEN_CONTEXT = set(" \t\n([{\u2014\u2013-/:;") | {"", "\u00a0"}
+_CLOSE_CONTEXT = set(" \t\n)]}\u2014\u2013-/.,;:!?") | {"", "\u00a0"}
+
+_SENTENCE_END = set(".,!?")
+_SINGLES = {"\u2018", "'", "\u2019"}
+_OPENING_FOLLOWERS = set('"\u201c$(')
+
+_MARK_RE = re.compile(r"``|''|[\"\u201c\u201d\u201e\u201f\u00ab\u00bb\u2018\u2019\u201a']")
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteRegion:
+    """A quotation: from its opening mark to its closing mark.
+
+    ``pieces`` are the spans inside the marks, one per paragraph.
+    """
+
+    start: int
+    end: int
+    pieces: tuple[Span, ...]
+    family: str
+
+    @property
+    def inner_start(self) -> int:
+        return self.pieces[0][0]
+
+    @property
+    def inner_end(self) -> int:
+        return self.pieces[-1][1]
+
+
+@dataclass(frozen=True, slots=True)
+class _Mark:
+    pos: int
+    end: int
+    family: str
+    role: str  # "open", "close" or "either"
+
+
+def _classify(text: str, pos: int, mark: str) -> _Mark | None:
+    before = text[pos - 1] if pos > 0 else ""
+    after = text[pos + len(mark)] if pos + len(mark) < len(text) else ""
+    end = pos + len(mark)
+    if mark == "\u201c" and (before.isalnum() or before in _SENTENCE_END):
+        return _Mark(pos, end, DOUBLE, "close")  # German „...“ closes with this mark
+    if mark in ("\u201c", "\u201e", "\u201f", "\u00ab", "``"):
+        return _Mark(pos, end, DOUBLE, "open")
+    if mark in ("\u201d", "\u00bb"):
+        return _Mark(pos, end, DOUBLE, "close")
+    if mark in ('"', "''"):
+        opens = before in _OPEN_CONTEXT or before in _SINGLES
+        closes = after in _CLOSE_CONTEXT or after in _SINGLES
+        if opens and not closes:
+            return _Mark(pos, end, DOUBLE, "open")
+        if closes and not opens:
+            return _Mark(pos, end, DOUBLE, "close")
+        return _Mark(pos, end, DOUBLE, "either")
+    # Single marks double as apostrophes: only word-initial ones open and
+    # only word-final ones close ("don't", "Korea's" are neither).
+    word_before = before.isalnum()
+    word_after = after.isalnum()
+    if mark in ("\u2018", "\u201a", "'"):
+        if not word_before and (word_after or after in _OPENING_FOLLOWERS) and before not in _SENTENCE_END:
+            return _Mark(pos, end, SINGLE, "open")
+        if mark == "'" and not word_after and (word_before or before in _SENTENCE_END):
+            return _Mark(pos, end, SINGLE, "close")
+        return None
+    if mark == "\u2019":
+        if word_before and word_after:
+            return None
+        if not word_after and (word_before or before in _SENTENCE_END | {"\u201d", '"'}):
+            return _Mark(pos, end, SINGLE, "close")
+        return None
+    return None
+
+
+def _lines(text: str) -> Iterator[Span]:
+    start = 0
+    for match in re.finditer(r"\n", text):
+        yield start, match.start()
+        start = match.end()
+    yield start, len(text)
+
+
+def _pair(marks: list[_Mark], family: str) -> tuple[list[tuple[_Mark, _Mark]], _Mark | None]:
+    """Pair the marks of one family in one paragraph; return pairs and a dangling opener."""
+    pairs = []
+    opener: _Mark | None = None
+    for mark in marks:
+        if mark.family != family:
+            continue
+        if opener is None:
+            if mark.role in ("open", "either"):
+                opener = mark
+            continue
+        if mark.role in ("close", "either"):
+            pairs.append((opener, mark))
+            opener = None
+        elif family == DOUBLE:
+            # Two openers in a row: the first was never closed; start over
+            # from the second so only this stretch of the paragraph is lost.
+            opener = mark
+    return pairs, opener
+
+
+def _starts_with_opener(text: str, span: Span) -> bool:
+    line = text[span[0] : span[1]].lstrip()
+    return bool(line) and line[0] in "\u201c\u201e\u00ab\"" or line.startswith("``") or line.startswith("''")
+
+
+def find_regions(text: str) -> list[QuoteRegion]:
+    """Every quoted region of ``text`` in order; nested quotes are left inside their outer quote."""
+    regions: list[QuoteRegion] = []
+    lines = [span for span in _lines(text)]
+    pending: list[Span] = []  # pieces of a quote still open from earlier paragraphs
+    pending_start = -1
+    for index, (line_start, line_end) in enumerate(lines):
+        line = text[line_start:line_end]
+        if not line.strip():
+            continue
+        marks = [
+            m
+            for match in _MARK_RE.finditer(line)
+            if (m := _classify(text, line_start + match.start(), match.group())) is not None
+        ]
+        if pending:
+            # A continued paragraph opens with a mark that does not open a new quote.
+            first = next((m for m in marks if m.family == DOUBLE), None)
+            if first is not None and first.role in ("open", "either") and not text[line_start : first.pos].strip():
+                marks = [m for m in marks if m is not first]
+                content_from = first.end
+            else:
+                content_from = line_start
+            closer = next((m for m in marks if m.family == DOUBLE and m.role in ("close", "either")), None)
+            if closer is None:
+                pending.append((content_from, line_end))
+                if _continues(text, lines, index):
+                    continue
+                pending = []  # never closed: give up on this quote only
+                continue
+            pending.append((content_from, closer.pos))
+            regions.append(QuoteRegion(pending_start, closer.end, tuple(pending), DOUBLE))
+            pending = []
+            marks = [m for m in marks if m.pos > closer.pos]
+        pairs, dangling = _pair(marks, DOUBLE)
+        for opener, closer in pairs:
+            regions.append(QuoteRegion(opener.pos, closer.end, ((opener.end, closer.pos),), DOUBLE))
+        if dangling is not None and _continues(text, lines, index):
+            pending = [(dangling.end, line_end)]
+            pending_start = dangling.pos
+            pairs = [p for p in pairs if p[0].pos < dangling.pos]
+        double_spans = [(o.pos, c.end) for o, c in pairs]
+        if dangling is not None:
+            double_spans.append((dangling.pos, line_end))
+        outside = [m for m in marks if not any(a <= m.pos < b for a, b in double_spans)]
+        for opener, closer in _pair(outside, SINGLE)[0]:
+            regions.append(QuoteRegion(opener.pos, closer.end, ((opener.end, closer.pos),), SINGLE))
+    regions.sort(key=lambda r: r.start)
+    return [r for r in regions if r.inner_end > r.inner_start]
+
+
+def _continues(text: str, lines: list[Span], index: int) -> bool:
+    """Whether the next non-blank paragraph opens with a quotation mark."""
+    for span in lines[index + 1 :]:
+        if text[span[0] : span[1]].strip():
+            return _starts_with_opener(text, span)
+    return False

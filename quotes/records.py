@@ -1,0 +1,136 @@
+"""Records passed between the stages: plain, frozen, and free of spaCy objects.
+
+Every span is a ``(start, end)`` pair of character offsets into
+``Article.text`` exactly as read, so ``article.text[start:end]`` gives it back.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+Span = tuple[int, int]
+QuoteType = Literal["direct", "indirect", "mixed"]
+
+
+def content_hash(text: str) -> str:
+    """A short, stable id for a piece of text."""
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One news article as read from a file, a feed or an archive."""
+
+    id: str
+    text: str
+    title: str | None = None
+    outlet: str | None = None
+    published: str | None = None  # ISO 8601 date (or date-time) as given
+    url: str | None = None
+    path: str | None = None
+    author: str | None = None
+
+    @classmethod
+    def from_text(cls, text: str, **metadata: Any) -> Article:
+        """An article whose id is the hash of its text unless one is given."""
+        article_id = metadata.pop("id", None) or content_hash(text)
+        return cls(id=str(article_id), text=text, **metadata)
+
+    @property
+    def content_hash(self) -> str:
+        return content_hash(self.text)
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+@dataclass(frozen=True, slots=True)
+class Quote:
+    """One attribution: who said what, through which outlet, and how sure we are.
+
+    ``content_spans`` holds one piece, or several when the attribution splits
+    the quote ("'We will win,' he said, 'and soon.'"). ``content`` is the text
+    shown to a reader: the pieces joined, without a leading "that".
+    ``quoted_spans`` are the parts inside quotation marks (all of a direct
+    quote, the fragments of a mixed one). ``rule`` says which detector rule
+    found it and ``resolution`` which resolver rule named the speaker.
+    """
+
+    article_id: str
+    content: str
+    content_spans: tuple[Span, ...]
+    type: QuoteType
+    cue: str | None = None
+    cue_span: Span | None = None
+    speaker_mention: str | None = None
+    speaker_span: Span | None = None
+    speaker: str | None = None
+    speaker_role: str | None = None
+    outlet: str | None = None
+    confidence: float = 0.5
+    quoted_spans: tuple[Span, ...] = ()
+    rule: str = ""
+    resolution: str = ""
+    headline: bool = False
+
+    @property
+    def id(self) -> str:
+        spans = ";".join(f"{a}-{b}" for a, b in self.content_spans)
+        return content_hash(f"{self.article_id}|{spans}")
+
+    @property
+    def start(self) -> int:
+        return self.content_spans[0][0]
+
+    @property
+    def end(self) -> int:
+        return self.content_spans[-1][1]
+
+    def to_dict(self) -> dict[str, Any]:
+        data = dataclasses.asdict(self)
+        data["content_spans"] = [list(s) for s in self.content_spans]
+        data["quoted_spans"] = [list(s) for s in self.quoted_spans]
+        for key in ("cue_span", "speaker_span"):
+            if data[key] is not None:
+                data[key] = list(data[key])
+        data["id"] = self.id
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Quote:
+        names = {f.name for f in dataclasses.fields(cls)}
+        values = {k: v for k, v in data.items() if k in names}
+        values["content_spans"] = tuple(tuple(s) for s in values["content_spans"])
+        values["quoted_spans"] = tuple(tuple(s) for s in values.get("quoted_spans", ()))
+        for key in ("cue_span", "speaker_span"):
+            if values.get(key) is not None:
+                values[key] = tuple(values[key])
+        return cls(**values)
+
+
+@dataclass(frozen=True, slots=True)
+class Appearance:
+    """Where one member of a cluster appeared."""
+
+    quote_id: str
+    article_id: str | None = None
+    outlet: str | None = None
+    date: str | None = None
+    spans: tuple[Span, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteCluster:
+    """One utterance and every place it appeared."""
+
+    id: str
+    text: str
+    speaker: str | None
+    appearances: tuple[Appearance, ...] = field(default_factory=tuple)
+    first: str | None = None  # quote id of the earliest appearance
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
