@@ -8,16 +8,24 @@ from __future__ import annotations
 import csv
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, NoReturn
 
 import click
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from quotes.api import DEFAULT_MODEL, extract_articles
 from quotes.errors import InputError, QuotesError
 from quotes.read import read_paths
 from quotes.records import Article, Quote
+
+if TYPE_CHECKING:
+    from rich.progress import Progress, Task, TaskID
+
+    from quotes.ingest import IngestReport
+    from quotes.store import Filters, Store
 
 stdout = Console()
 stderr = Console(stderr=True)
@@ -134,6 +142,474 @@ def _print_table(article: Article, found: list[Quote]) -> None:
             _shorten(quote.content),
         )
     stdout.print(table)
+
+
+@cli.command()
+@click.argument("gold", type=click.Path(exists=True))
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as one JSON object.")
+@click.option("--details", type=click.Path(dir_okay=False, writable=True), help="Write every match, miss and false alarm to this JSON Lines file.")
+@model_option
+def evaluate(gold: str, as_json: bool, details: str | None, model: str) -> None:
+    """Score extraction against annotated articles (a brat folder like PolNeAR's, or gold JSON Lines).
+
+    Example: quotes evaluate ../shared/polnear/dev
+    """
+    from pathlib import Path
+
+    from quotes.evaluate import evaluate as run_evaluation, read_gold
+
+    try:
+        gold_articles = read_gold(Path(gold))
+        score = run_evaluation(
+            gold_articles,
+            lambda articles: extract_articles(articles, model=model),
+            details=details is not None,
+        )
+    except QuotesError as error:
+        stderr.print(f"[red]error[/red]: {error}", highlight=False)
+        sys.exit(1)
+    figures = score.figures()
+    if details:
+        with open(details, "w", encoding="utf-8") as handle:
+            for entry in score.details:
+                handle.write(json.dumps(entry, ensure_ascii=False) + "\n")
+    if as_json:
+        sys.stdout.write(json.dumps(figures) + "\n")
+        return
+    _print_figures(gold, figures)
+
+
+def _print_figures(gold: str, figures: dict[str, object]) -> None:
+    table = Table(title=f"{gold}: {figures['articles']} articles, {figures['gold']} gold, {figures['predicted']} predicted, {figures['matched']} matched")
+    table.add_column("measure")
+    table.add_column("precision", justify="right")
+    table.add_column("recall", justify="right")
+    table.add_column("F1", justify="right")
+    for name in ("content", "exact", "attribution", "end_to_end"):
+        if name in figures:
+            prf = figures[name]
+            assert isinstance(prf, dict)
+            table.add_row(name, f"{prf['precision']:.3f}", f"{prf['recall']:.3f}", f"{prf['f1']:.3f}")
+    stdout.print(table)
+    lines = [
+        f"source accuracy on matched quotes: {figures['source_accuracy']:.3f}",
+        f"recall of direct quotes: {figures['direct_recall']:.3f} (of {figures['gold_direct']})",
+    ]
+    for name in ("speaker_accuracy", "outlet_accuracy"):
+        if name in figures:
+            lines.append(f"{name.replace('_', ' ')} on matched quotes: {figures[name]:.3f}")
+    for line in lines:
+        stdout.print(line, highlight=False)
+
+
+# -- the store: ingest, search, speakers, show, export, clusters, review ----------------
+
+db_option = click.option(
+    "--db",
+    default="quotes.db",
+    show_default=True,
+    type=click.Path(dir_okay=False),
+    help="The SQLite quote store.",
+)
+
+
+def _iso_date(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    import re
+
+    if value is not None and not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", value):
+        raise click.BadParameter(f"{value!r} is not a date like 2018-10-08 (or 2018-10, or 2018)")
+    return value
+
+
+def filter_options(command: Callable[..., None]) -> Callable[..., None]:
+    """The filters that search, speakers and export share."""
+    options = [
+        click.option("--speaker", help="Only quotes whose speaker's name contains this (any case)."),
+        click.option("--outlet", help="Only quotes whose article's (or quote's) outlet contains this."),
+        click.option("--since", callback=_iso_date, help="Only articles dated on or after this date (YYYY[-MM[-DD]])."),
+        click.option("--until", callback=_iso_date, help="Only articles dated on or before this date."),
+        click.option("--type", "quote_type", type=click.Choice(["direct", "indirect", "mixed"]), help="Only quotes of this type."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _fail(error: QuotesError) -> NoReturn:
+    stderr.print(f"[red]error[/red]: {error}", highlight=False)
+    sys.exit(1)
+
+
+def _open_store(db: str) -> Store:
+    from quotes.store import Store
+
+    return Store(db, create=False)
+
+
+class _IngestBar:
+    """A rich progress bar fed by quotes.ingest: articles, quotes found, rate, time left."""
+
+    def __init__(self, progress: Progress) -> None:
+        self.progress = progress
+        self.task: TaskID | None = None
+        self.quotes = 0
+
+    def start(self, total: int) -> None:
+        self.task = self.progress.add_task("extracting", total=total, quotes=0)
+
+    def advance(self, article: Article, quotes: int) -> None:
+        self.quotes += quotes
+        if self.task is not None:
+            self.progress.update(self.task, advance=1, quotes=self.quotes)
+
+
+def _ingest_progress() -> Progress:
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        ProgressColumn,
+        SpinnerColumn,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+
+    class _Rate(ProgressColumn):
+        def render(self, task: Task) -> Text:
+            speed = task.finished_speed or task.speed
+            return Text("" if speed is None else f"{speed:.1f}/s", style="cyan")
+
+    return Progress(
+        SpinnerColumn(),
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(bar_width=24),
+        MofNCompleteColumn(),
+        TextColumn("articles · [green]{task.fields[quotes]}[/green] quotes"),
+        _Rate(),
+        TimeRemainingColumn(),
+        console=stderr,
+        transient=False,
+    )
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True)
+@db_option
+@model_option
+@click.option("--batch-size", default=16, show_default=True, type=click.IntRange(1), help="Articles per extraction batch and per transaction.")
+def ingest(paths: tuple[str, ...], db: str, model: str, batch_size: int) -> None:
+    """Extract, attribute, store and cluster the quotes of articles (files and folders).
+
+    Articles already stored (same text) are skipped; a changed article replaces its
+    old quotes. A stopped ingest keeps every finished batch: run it again to resume.
+
+    Example: quotes ingest corpora/ --db quotes.db
+    """
+    from quotes.ingest import ingest as run_ingest
+
+    try:
+        with _ingest_progress() as progress:
+            report = run_ingest(paths, db=db, model=model, batch_size=batch_size, progress=_IngestBar(progress))
+    except QuotesError as error:
+        _fail(error)
+    except KeyboardInterrupt:
+        stderr.print(f"interrupted: finished batches are stored in {db}; run the same command again to resume")
+        sys.exit(130)
+    _print_ingest_summary(report)
+    if report.failures:
+        sys.exit(1)
+
+
+def _print_ingest_summary(report: IngestReport) -> None:
+    table = Table(title=f"ingested into {report.db} in {report.seconds:.1f}s", title_justify="left")
+    table.add_column("this run")
+    table.add_column("", justify="right")
+    table.add_column("store")
+    table.add_column("", justify="right")
+    totals = report.totals
+    mine = [
+        ("articles read", report.read),
+        ("new", report.added),
+        ("replaced (changed)", report.replaced),
+        ("unchanged (skipped)", report.unchanged),
+        ("failed", len(report.failures)),
+        ("quotes stored", report.quotes),
+    ]
+    store = [
+        ("articles", totals.get("articles")),
+        ("quotes", f"{totals.get('quotes')} ({totals.get('direct')} direct, {totals.get('indirect')} indirect, {totals.get('mixed')} mixed)"),
+        ("attributed to a speaker", totals.get("attributed")),
+        ("speakers", totals.get("speakers")),
+        ("outlets", totals.get("outlets")),
+        ("clusters (repeated)", f"{totals.get('clusters')} ({totals.get('repeated')})"),
+    ]
+    for (a, x), (b, y) in zip(mine, store):
+        table.add_row(a, str(x), b, str(y))
+    stdout.print(table)
+    for failure in report.failures:
+        stderr.print(f"[red]failed[/red]: {failure}", highlight=False)
+
+
+def _filters(text: str | None = None, **options: str | None) -> Filters:
+    from quotes.store import Filters
+
+    return Filters(
+        text=text,
+        speaker=options.get("speaker"),
+        outlet=options.get("outlet"),
+        since=options.get("since"),
+        until=options.get("until"),
+        type=options.get("quote_type"),
+    )
+
+
+def _highlighted(marked: str, limit: int = 220) -> Text:
+    """Quote text with FTS matches (between \\x01 and \\x02) in bold yellow."""
+    text = Text()
+    for index, part in enumerate(" ".join(marked.split()).replace("\x02", "\x01").split("\x01")):
+        text.append(part, style="bold yellow" if index % 2 else "")
+    text.truncate(limit, overflow="ellipsis")
+    return text
+
+
+@cli.command()
+@click.argument("text", required=False)
+@filter_options
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(0), help="How many quotes to show (0: all).")
+@db_option
+def search(text: str | None, limit: int, db: str, **filters: str | None) -> None:
+    """Find stored quotes by their words (full text), speaker, outlet, date or type.
+
+    Words must all occur; "a phrase" in double quotes must occur as such; word* matches a prefix.
+
+    Example: quotes search "great progress" --speaker Kim --since 2018-06-01
+    """
+    try:
+        with _open_store(db) as store:
+            rows = list(store.rows(_filters(text, **filters), limit=limit or None))
+    except QuotesError as error:
+        _fail(error)
+    table = Table(title=f"{len(rows)} quotes" + (f" matching {text!r}" if text else ""), title_justify="left", expand=True)
+    table.add_column("id", style="dim", no_wrap=True)
+    table.add_column("date", no_wrap=True)
+    table.add_column("outlet", style="magenta", ratio=1)
+    table.add_column("speaker", style="bold cyan", ratio=2)
+    table.add_column("type", ratio=1)
+    table.add_column("quote", ratio=6)
+    for row in rows:
+        table.add_row(
+            row["quote_id"],
+            (row["date"] or "")[:10],
+            row["article_outlet"] or "",
+            row["speaker"] or "[dim]unknown[/dim]",
+            row["type"],
+            _highlighted(row["highlighted"] or row["quote"]),
+        )
+    stdout.print(table)
+
+
+@cli.command()
+@filter_options
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(0), help="How many speakers to show (0: all).")
+@db_option
+def speakers(limit: int, db: str, **filters: str | None) -> None:
+    """Who is quoted most, in how many articles, and by which outlets.
+
+    Example: quotes speakers --since 2018-01-01 --limit 10
+    """
+    try:
+        with _open_store(db) as store:
+            ranked = store.speakers(_filters(**filters), limit=limit or None)
+    except QuotesError as error:
+        _fail(error)
+    table = Table(title=f"most quoted speakers in {db}", title_justify="left", expand=True)
+    table.add_column("speaker", style="bold cyan", ratio=2)
+    table.add_column("role", ratio=2)
+    table.add_column("quotes", justify="right")
+    table.add_column("direct", justify="right")
+    table.add_column("articles", justify="right")
+    table.add_column("outlets", style="magenta", ratio=3)
+    for row in ranked:
+        outlets = ", ".join(f"{name} ({n})" for name, n in row["outlets"][:4])
+        if len(row["outlets"]) > 4:
+            outlets += f" +{len(row['outlets']) - 4} more"
+        table.add_row(row["speaker"], row["role"] or "", str(row["quotes"]), str(row["direct"]), str(row["articles"]), outlets)
+    stdout.print(table)
+
+
+def _paragraph_bounds(text: str, start: int, end: int, *, around: int = 1) -> tuple[int, int]:
+    """The paragraph(s) holding text[start:end], plus ``around`` paragraphs either side."""
+    left = start
+    for _ in range(around + 1):
+        left = text.rfind("\n", 0, max(0, left - 1)) + 1 if left > 0 else 0
+    right = end
+    for _ in range(around + 1):
+        found = text.find("\n", right + 1)
+        right = len(text) if found < 0 else found
+    return left, right
+
+
+@cli.command()
+@click.argument("quote_id")
+@db_option
+@click.option("--around", default=1, show_default=True, type=click.IntRange(0), help="Paragraphs of context either side.")
+def show(quote_id: str, db: str, around: int) -> None:
+    """Show a quote in its article: the quote highlighted, speaker and cue labelled.
+
+    QUOTE_ID is an id from `quotes search` (a unique prefix will do).
+
+    Example: quotes show 54ed30b3
+    """
+    try:
+        with _open_store(db) as store:
+            quote, row, article = store.quote(quote_id)
+    except QuotesError as error:
+        _fail(error)
+    header = Table.grid(padding=(0, 2))
+    header.add_column(style="dim")
+    header.add_column()
+    header.add_row("article", Text(article.title or article.id, style="bold"))
+    header.add_row("outlet", Text(row["article_outlet"] or "unknown", style="magenta"))
+    for label, value in (("date", article.published), ("url", article.url), ("file", article.path)):
+        if value:
+            header.add_row(label, Text(value))
+    speaker = Text(row["speaker"] or "unknown", style="bold cyan")
+    if quote.speaker_role:
+        speaker.append(f", {quote.speaker_role}", style="cyan")
+    if quote.speaker_mention and quote.speaker_mention != quote.speaker:
+        speaker.append(f"  (named here as “{quote.speaker_mention}”)", style="dim")
+    header.add_row("speaker", speaker)
+    if row["quote_outlet"]:
+        header.add_row("via", Text(row["quote_outlet"], style="magenta"))
+    header.add_row("type", Text(f"{quote.type}, cue “{quote.cue}”" if quote.cue else quote.type))
+    if row["cluster_id"]:
+        first = "this is the first appearance" if row["first_appearance"] else f"first: {row['first_date'] or '?'} {row['first_outlet'] or ''}"
+        header.add_row("cluster", Text(f"{row['cluster_id']}: {row['cluster_size']} appearances; {first}"))
+    header.add_row("id", Text(quote.id, style="dim"))
+    stdout.print(header)
+
+    text = article.text
+    left, right = _paragraph_bounds(text, quote.start, quote.end, around=around)
+    marks: list[tuple[int, int, str, str | None]] = [(a, b, "bold black on yellow", None) for a, b in quote.content_spans]
+    if quote.speaker_span:
+        marks.append((*quote.speaker_span, "bold cyan underline", "speaker"))
+    if quote.cue_span:
+        marks.append((*quote.cue_span, "bold green", "cue"))
+    body = Text()
+    position = left
+    for start, end, style, label in sorted(m for m in marks if left <= m[0] < right):
+        if start < position:  # overlapping marks: the first one wins
+            continue
+        body.append(text[position:start])
+        body.append(text[start:end], style=style)
+        if label:
+            body.append(f"[{label}]", style="dim " + style.split()[-1] if "underline" not in style else "dim cyan")
+        position = end
+    body.append(text[position:right])
+    from rich.panel import Panel
+
+    stdout.print(Panel(body, title="in context", title_align="left", border_style="dim"))
+
+
+@cli.command()
+@filter_options
+@click.option("-o", "--output", required=True, help="The file to write (- for standard output). Its suffix names the format unless --format does.")
+@click.option("--format", "output_format", type=click.Choice(["csv", "jsonl", "xlsx", "md", "html"]), help="csv, jsonl, xlsx, md or html.")
+@click.option("--search", "text", help="Only quotes matching this full-text search.")
+@db_option
+def export(output: str, output_format: str | None, text: str | None, db: str, **filters: str | None) -> None:
+    """Export stored quotes, one row per quote with its article, speaker and cluster.
+
+    Example: quotes export --format xlsx -o quotes.xlsx --outlet Sputnik
+    """
+    from quotes.export import export as write_export
+    from quotes.store import EXPORT_COLUMNS
+
+    try:
+        with _open_store(db) as store:
+            count = write_export(store.rows(_filters(text, **filters)), output, columns=EXPORT_COLUMNS, format=output_format)
+    except QuotesError as error:
+        _fail(error)
+    if output != "-":
+        stderr.print(f"wrote {count} quotes to {output}", highlight=False)
+
+
+@cli.command()
+@click.option("--sort", type=click.Choice(["size", "spread"]), default="size", show_default=True, help="size: most appearances first; spread: most outlets first.")
+@click.option("--min-size", default=1, show_default=True, type=click.IntRange(1), help="Only clusters with at least this many appearances.")
+@click.option("--speaker", help="Only clusters whose speaker's name contains this.")
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(0), help="How many clusters to show (0: all).")
+@click.option("--appearances", is_flag=True, help="List every appearance of each cluster.")
+@db_option
+def clusters(sort: str, min_size: int, speaker: str | None, limit: int, appearances: bool, db: str) -> None:
+    """The same quote across articles and outlets: largest or most widespread first.
+
+    Example: quotes clusters --sort spread --min-size 2 --appearances
+    """
+    from quotes.store import Filters
+
+    try:
+        with _open_store(db) as store:
+            found = store.clusters(sort=sort, limit=limit or None, min_size=min_size, speaker=speaker)  # type: ignore[arg-type]
+            members = {c["id"]: list(store.rows(Filters(cluster=c["id"]))) for c in found} if appearances else {}
+    except QuotesError as error:
+        _fail(error)
+    if not found:
+        stdout.print(f"no clusters in {db}" + (" with these options" if min_size > 1 or speaker else "; ingest articles first"))
+        return
+    table = Table(title=f"clusters in {db}, by {sort}", title_justify="left", expand=True)
+    table.add_column("id", style="dim", no_wrap=True)
+    table.add_column("seen", justify="right")
+    table.add_column("articles", justify="right")
+    table.add_column("outlets", justify="right")
+    table.add_column("first", no_wrap=True)
+    table.add_column("speaker", style="bold cyan", ratio=2)
+    table.add_column("quote", ratio=6)
+    for cluster in found:
+        first = f"{(cluster['first_date'] or '?')[:10]} {cluster['first_outlet'] or ''}".strip()
+        table.add_row(
+            cluster["id"], str(cluster["appearances"]), str(cluster["articles"]), str(cluster["outlets"]),
+            first, cluster["speaker"] or "[dim]unknown[/dim]", _shorten(cluster["text"], 160),
+        )
+    stdout.print(table)
+    for cluster in found if appearances else []:
+        listing = Table(title=f"cluster {cluster['id']}: {_shorten(cluster['text'], 70)}", title_justify="left", expand=True)
+        listing.add_column("date", no_wrap=True)
+        listing.add_column("outlet", style="magenta", ratio=1)
+        listing.add_column("article", ratio=2)
+        listing.add_column("speaker", style="cyan", ratio=1)
+        listing.add_column("quote", ratio=4)
+        listing.add_column("id", style="dim", no_wrap=True)
+        for row in members[cluster["id"]]:
+            listing.add_row(
+                (row["date"] or "")[:10] + (" [bold]first[/bold]" if row["first_appearance"] else ""),
+                row["article_outlet"] or "", _shorten(row["article_title"] or row["article_id"], 60),
+                row["speaker"] or "", _shorten(row["quote"], 140), row["quote_id"],
+            )
+        stdout.print(listing)
+
+
+@cli.command()
+@db_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (0.0.0.0 for other machines).")
+@click.option("--port", default=8001, show_default=True, type=click.IntRange(0, 65535), help="Port to listen on.")
+@click.option("--get", "get_path", metavar="PATH", help="Fetch one page (e.g. /quotes/quote_rows.json) and exit, without a server.")
+def review(db: str, host: str, port: int, get_path: str | None) -> None:
+    """Review stored quotes in a browser (Datasette), faceted by speaker, outlet and type.
+
+    Needs the review extra: pip install 'quotes[review]'.
+
+    Example: quotes review --db quotes.db --port 8001
+    """
+    from quotes.review import serve
+
+    try:
+        if not get_path:
+            stderr.print(f"serving {db} at http://{host}:{port}/ (Ctrl-C to stop)", highlight=False)
+        status = serve(db, host=host, port=port, get=get_path)
+    except QuotesError as error:
+        _fail(error)
+    sys.exit(status)
 
 
 def main() -> None:

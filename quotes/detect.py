@@ -44,6 +44,7 @@ _NAVIGATION_RE = re.compile(
     re.IGNORECASE,
 )
 _CREDIT_RE = re.compile(r"\u00a9|\bphoto\s*(credit)?\s*[:/]|\bgetty images\b|\(photo\b", re.IGNORECASE)
+_MARKUP_RE = re.compile(r"</?[a-zA-Z][\w-]*(\s+[\w:-]+\s*=\s*(\"[^\"]*\"|'[^']*'|[^\s>]*))*\s*/?>")
 # A quotation this short with no cue near it is a scare quote or a title.
 MIN_BARE_QUOTE_WORDS = 4
 
@@ -99,9 +100,16 @@ def detect(doc: Doc, *, lexicon: CueLexicon | None = None) -> list[Detection]:
         if index in used_regions:
             continue
         found = _attach_region(doc, region, lexicon, furniture)
-        if found is not None:
-            used_regions.add(index)
-            detections.append(found)
+        if found is None:
+            continue
+        used_regions.add(index)
+        if found.type == "mixed":
+            # A fragment's content may hold further quotations ('called him a "liar" and "sick"').
+            extent = (found.content_spans[0][0], found.content_spans[-1][1])
+            inner = [i for i, r in enumerate(regions) if i not in used_regions and extent[0] <= r.inner_start < extent[1]]
+            used_regions.update(inner)
+            found = replace(found, quoted_spans=found.quoted_spans + tuple(p for i in inner for p in regions[i].pieces))
+        detections.append(found)
     detections.extend(_headlines(doc, lexicon, regions, furniture, detections))
     return _merge_split_quotes(text, sorted(detections, key=lambda d: d.content_spans[0]))
 
@@ -130,6 +138,8 @@ def _furniture_spans(text: str) -> list[Span]:
             furniture.append((start, end))  # a caption: the line right above its credit
         elif index > 0 and re.match(r"^\s*tags\s*:\s*$", text[lines[index - 1][0] : lines[index - 1][1]], re.I):
             furniture.append((start, end))
+    # Markup left in the text (embedded tweets, HTML): its attribute values are not quotes.
+    furniture.extend(m.span() for m in _MARKUP_RE.finditer(text))
     return furniture
 
 
@@ -163,10 +173,20 @@ def _cue_candidates(doc: Doc, lexicon: CueLexicon) -> Iterator[_Candidate]:
             if content:
                 yield _Candidate(token, _cue_span(token), speaker, content, "ccomp", cue_class)
             continue
-        if token.dep_ in ("parataxis", "ccomp", "advcl") and speaker is not None and token.head.i != token.i:
+        if (
+            token.dep_ in ("parataxis", "ccomp", "advcl")
+            and speaker is not None
+            and cue_class == "speech"
+            and token.head.i != token.i
+        ):
             # "The economy, he said, is strong." / "It is strong, he said."
             head = token.head
-            if head.pos_ in ("VERB", "AUX") and not any(c.dep_ in ("dobj",) for c in token.children):
+            if (
+                head.pos_ in ("VERB", "AUX")
+                and _cue_class(head, lexicon) is None
+                and not any(c.dep_ in ("dobj", "xcomp") for c in token.children)
+                and _set_off(token)
+            ):
                 excluded = set(_subtree(token))
                 tokens = [t for t in _subtree(head) if t.i not in {e.i for e in excluded}]
                 content = _token_spans(doc, tokens, exclude_leading_mark=True)
@@ -180,6 +200,19 @@ def _cue_candidates(doc: Doc, lexicon: CueLexicon) -> Iterator[_Candidate]:
             content = _token_spans(doc, tokens)
             if content:
                 yield _Candidate(token, _cue_span(token), speaker, content, "colon", cue_class)
+            continue
+        reported = _reported_object(token) if token.lemma_.lower() in _TMP_OBJECT_VERBS else []
+        if reported:
+            yield _Candidate(token, _cue_span(token), speaker, reported, "object", cue_class)
+
+
+def _set_off(cue: Token) -> bool:
+    """Whether a cue clause stands apart from its sentence, as parentheticals do."""
+    doc = cue.doc
+    first, last = cue.left_edge.i, cue.right_edge.i
+    before = doc[first - 1].text if first > 0 else ""
+    after = doc[last + 1].text if last + 1 < len(doc) else ""
+    return before in (",", "\u2014", "(") or bool(before) and before in _QUOTE_CHARS or after in (",", ".", "\u2014", ")", "")
 
 
 def _according_to(doc: Doc, according: Token) -> _Candidate | None:
@@ -195,6 +228,26 @@ def _according_to(doc: Doc, according: Token) -> _Candidate | None:
         return None
     cue_span = (according.idx, to.idx + len(to.text))
     return _Candidate(according, cue_span, _mention_span(source), content, "according-to", "source")
+
+
+_OBJECT_DEPS = {"dobj", "dative", "prep", "xcomp", "oprd", "attr", "acomp", "pcomp", "advcl"}
+MIN_OBJECT_TOKENS = 2
+_TMP_OBJECT_VERBS = set("""accuse praise criticize criticise condemn denounce blame attack blast slam defend endorse support
+oppose back reject dismiss deny propose demand urge request announce promise pledge vow call describe characterize label dub
+brand liken compare cite mention discuss question challenge dispute recommend predict forecast estimate warn threaten applaud
+welcome hail laud congratulate acknowledge admit confirm reveal disclose detail outline unveil recall ask want hope expect plan
+intend seek refuse decline agree fear decide show document highlight emphasize stress tout boast complain argue insist push
+suggest blame mock ridicule lambaste rip tout champion advocate favor favour""".split())
+
+
+def _reported_object(cue: Token) -> list[Span]:
+    """What a cue reports through its objects: "called for an investigation", "urged Congress to act"."""
+    if cue.tag_ == "VBN" and not any(c.dep_ in SUBJECT_DEPS for c in cue.children) and cue.dep_ in ("amod", "acl"):
+        return []  # "the so-called plan", "a plan proposed last year": a modifier, not an attribution
+    tokens = [t for child in cue.rights if child.dep_ in _OBJECT_DEPS for t in child.subtree]
+    if len([t for t in tokens if not t.is_punct]) < MIN_OBJECT_TOKENS:
+        return []
+    return _token_spans(cue.doc, tokens, exclude_leading_mark=True)
 
 
 def _colon_after(doc: Doc, token: Token) -> Token | None:
@@ -375,12 +428,33 @@ def _attach_region(
 ) -> Detection | None:
     """A quotation no parse candidate claimed: look for a cue near it."""
     pieces = region.pieces
-    span = doc.char_span(region.start, region.end, alignment_mode="expand")
+    words = sum(len(doc.text[a:b].split()) for a, b in pieces)
+    span = doc.char_span(region.inner_start, region.inner_end, alignment_mode="expand")
     if span is None:
         return None
-    sentences = _sentences_of(span)
+    governing = _governing_cue(span, lexicon)
+    if governing is not None:
+        cue, content = governing
+        quoted = sum(b - a for a, b in pieces)
+        extent = sum(b - a for a, b in content)
+        direct = quoted >= 0.8 * extent
+        return Detection(
+            content_spans=pieces if direct else tuple(content),
+            type="direct" if direct else "mixed",
+            cue_span=_cue_span(cue),
+            speaker_span=_speaker_of(cue),
+            quoted_spans=pieces,
+            rule="direct:governing-cue" if direct else "mixed:governing-cue",
+            confidence=0.8 if direct else 0.7,
+        )
+    signature = _dash_signature(doc.text, region)
+    if signature is not None:
+        dash, name = signature
+        return Detection(pieces, "direct", dash, name, pieces, "direct:dash-signature", 0.8)
+    if words < MIN_BARE_QUOTE_WORDS:
+        return None  # a scare quote or a title
     best: tuple[int, Token] | None = None
-    for sentence in sentences:
+    for sentence in _sentences_of(span):
         for token in sentence:
             if region.start <= token.idx < region.end or _cue_class(token, lexicon) != "speech":
                 continue
@@ -388,39 +462,65 @@ def _attach_region(
             if best is None or distance < best[0]:
                 best = (distance, token)
     if best is not None:
-        cue = best[1]
         return Detection(
-            content_spans=pieces,
-            type="direct",
-            cue_span=_cue_span(cue),
-            speaker_span=_speaker_of(cue),
-            quoted_spans=pieces,
-            rule="direct:same-sentence-cue",
-            confidence=0.8,
+            pieces, "direct", _cue_span(best[1]), _speaker_of(best[1]), pieces, "direct:same-sentence-cue", 0.7
         )
     introducer = _colon_introducer(doc, span, lexicon)
     if introducer is not None:
         return Detection(
-            content_spans=pieces,
-            type="direct",
-            cue_span=_cue_span(introducer),
-            speaker_span=_speaker_of(introducer),
-            quoted_spans=pieces,
-            rule="direct:colon",
-            confidence=0.8,
+            pieces, "direct", _cue_span(introducer), _speaker_of(introducer), pieces, "direct:colon", 0.8
         )
-    words = sum(len(doc.text[a:b].split()) for a, b in pieces)
-    if words < MIN_BARE_QUOTE_WORDS:
-        return None  # a scare quote or a title
-    return Detection(
-        content_spans=pieces,
-        type="direct",
-        cue_span=None,
-        speaker_span=None,
-        quoted_spans=pieces,
-        rule="direct:no-cue",
-        confidence=0.4,
-    )
+    return Detection(pieces, "direct", None, None, pieces, "direct:no-cue", 0.4)
+
+
+# Dependents of a cue that never belong to what it reports.
+_NOT_CONTENT_DEPS = {"punct", "cc", "conj", "parataxis", "mark", "nsubj", "nsubjpass", "aux", "auxpass", "neg", "prt"}
+
+
+def _governing_cue(span: SpacySpan, lexicon: CueLexicon) -> tuple[Token, list[Span]] | None:
+    """The cue verb a quoted fragment depends on, and everything that verb reports.
+
+    "blasted the media for being 'dishonest'" reports "the media for being
+    'dishonest'": the verb's dependents to its right.
+    """
+    inside = {t.i for t in span}
+    attachments = [t for t in span if t.head.i not in inside and t.head.i != t.i]
+    for token in attachments:
+        head = token.head
+        for _ in range(4):
+            if head.i in inside:
+                break
+            if _cue_class(head, lexicon) is not None:
+                tokens = [
+                    t
+                    for child in head.rights
+                    if child.dep_ not in _NOT_CONTENT_DEPS
+                    for t in child.subtree
+                ]
+                if inside <= {t.i for t in tokens} | {t.i for t in span if t.is_punct or t.is_space}:
+                    content = _token_spans(span.doc, tokens, exclude_leading_mark=True)
+                    if content:
+                        return head, content
+                return None
+            if head.head.i == head.i:
+                break
+            head = head.head
+    return None
+
+
+_DASH_SIGNATURE_RE = re.compile(r"[\s\u201d\"']*[\u2015\u2014\u2013-]\s*([A-Z][^\n]{1,60}?)\s*$")
+
+
+def _dash_signature(text: str, region: QuoteRegion) -> tuple[Span, Span] | None:
+    """A quotation signed after a dash on its own line: '"..." — Sonya Herridge'."""
+    line_end = text.find("\n", region.end)
+    line_end = len(text) if line_end < 0 else line_end
+    match = _DASH_SIGNATURE_RE.match(text, region.end, line_end)
+    if match is None or len(match.group(1).split()) > 8:
+        return None
+    dash_at = region.end + len(match.group()) - len(match.group().lstrip("\u201d\"' \t"))
+    dash = (dash_at, dash_at + 1)
+    return dash, (match.start(1), match.end(1))
 
 
 def _sentences_of(span: SpacySpan) -> list[SpacySpan]:
@@ -528,19 +628,16 @@ def _headlines(
 
 
 def _merge_split_quotes(text: str, detections: list[Detection]) -> list[Detection]:
-    """Join "'We will win,' he said, 'and soon.'" into one quote with two pieces."""
+    """Join a quotation split by its attribution into one quote with two pieces.
+
+    "'We will win,' he said, 'and soon.'" and '"A," she said. "B."' are one
+    attribution: the second quotation follows the first's cue in the same
+    paragraph, with nothing but the attribution between them.
+    """
     merged: list[Detection] = []
     for detection in detections:
         previous = merged[-1] if merged else None
-        if (
-            previous is not None
-            and previous.type == "direct"
-            and detection.type == "direct"
-            and previous.cue_span is not None
-            and detection.cue_span == previous.cue_span
-            and previous.content_spans[-1][1] <= previous.cue_span[0] < detection.content_spans[0][0]
-            and "\n" not in text[previous.content_spans[-1][1] : detection.content_spans[0][0]]
-        ):
+        if previous is not None and _continues_quote(text, previous, detection):
             merged[-1] = replace(
                 previous,
                 content_spans=previous.content_spans + detection.content_spans,
@@ -549,3 +646,19 @@ def _merge_split_quotes(text: str, detections: list[Detection]) -> list[Detectio
             continue
         merged.append(detection)
     return merged
+
+
+MAX_SPLIT_GAP = 80
+
+
+def _continues_quote(text: str, first: Detection, second: Detection) -> bool:
+    if first.type != "direct" or second.type != "direct" or first.cue_span is None:
+        return False
+    if second.cue_span not in (None, first.cue_span):
+        return False
+    gap_start, gap_end = first.content_spans[-1][1], second.content_spans[0][0]
+    return (
+        gap_start <= first.cue_span[0] < gap_end
+        and gap_end - gap_start <= MAX_SPLIT_GAP
+        and "\n" not in text[gap_start:gap_end]
+    )

@@ -71,6 +71,8 @@ def _classify(text: str, pos: int, mark: str) -> _Mark | None:
     if mark in ("\u201c", "\u201e", "\u201f", "\u00ab", "``"):
         return _Mark(pos, end, DOUBLE, "open")
     if mark in ("\u201d", "\u00bb"):
+        if before in _OPEN_CONTEXT and (after.isalnum() or after in _SINGLES):
+            return _Mark(pos, end, DOUBLE, "open")  # a right mark typed as an opener
         return _Mark(pos, end, DOUBLE, "close")
     if mark in ('"', "''"):
         opens = before in _OPEN_CONTEXT or before in _SINGLES

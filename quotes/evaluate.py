@@ -1,0 +1,369 @@
+"""Score extraction against annotated articles.
+
+Two gold formats are read:
+
+* brat standoff laid out like PolNeAR (``text/NAME.txt`` and
+  ``attributions/NAME_ANNOTATOR.ann``): Attribution events with their
+  Content, Source and Cue spans;
+* JSON Lines, one article per line (``text``, or ``file``/``path`` relative to
+  the gold file), with ``quotes``: content spans, speaker and outlet.
+
+The matching rule is fixed so figures compare with other systems: per article
+the first ``.ann`` in sorted order; a prediction and a gold item match
+one-to-one, greedily by best ratio, when the characters they share are at
+least half of the characters either covers (Jaccard >= 0.5); a match is exact
+when both contents are equal after trimming whitespace, quotation marks,
+punctuation and a leading "that", case-folded; an attribution is correct when
+matched and the predicted speaker mention overlaps the gold source (or both
+are absent); a gold item is direct when its content holds a double quotation
+mark. Precision is hits over predictions, recall hits over gold items.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from quotes.errors import GoldError
+from quotes.records import Article, Quote, Span
+
+MATCH_THRESHOLD = 0.5
+DOUBLE_MARKS = set('"\u201c\u201d\u00ab\u00bb')
+_EDGE_CHARS = " \t\n\u00a0\"'`\u201c\u201d\u2018\u2019\u00ab\u00bb.,;:!?()[]-\u2013\u2014\u2026"
+
+Extractor = Callable[[Iterable[Article]], Iterator[tuple[Article, list[Quote]]]]
+
+
+@dataclass(frozen=True, slots=True)
+class GoldQuote:
+    """One annotated attribution."""
+
+    content_spans: tuple[Span, ...]
+    source_spans: tuple[Span, ...] = ()
+    cue_spans: tuple[Span, ...] = ()
+    speaker: str | None = None
+    outlet: str | None = None
+
+    def is_direct(self, text: str) -> bool:
+        return any(ch in DOUBLE_MARKS for a, b in self.content_spans for ch in text[a:b])
+
+
+@dataclass(frozen=True, slots=True)
+class GoldArticle:
+    article: Article
+    quotes: tuple[GoldQuote, ...]
+
+
+@dataclass(slots=True)
+class Score:
+    """Counts over a corpus and the figures derived from them."""
+
+    articles: int = 0
+    gold: int = 0
+    predicted: int = 0
+    matched: int = 0
+    exact: int = 0
+    attributed: int = 0
+    gold_direct: int = 0
+    matched_direct: int = 0
+    # Only for gold with speakers and outlets (JSON Lines).
+    speaker_right: int = 0
+    outlet_right: int = 0
+    end_to_end: int = 0
+    has_names: bool = False
+    details: list[dict[str, Any]] = field(default_factory=list)
+
+    @staticmethod
+    def _prf(hits: int, predicted: int, gold: int) -> dict[str, float]:
+        precision = hits / predicted if predicted else 0.0
+        recall = hits / gold if gold else 0.0
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        return {"precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4)}
+
+    def figures(self) -> dict[str, Any]:
+        figures: dict[str, Any] = {
+            "articles": self.articles,
+            "gold": self.gold,
+            "predicted": self.predicted,
+            "matched": self.matched,
+            "content": self._prf(self.matched, self.predicted, self.gold),
+            "exact": self._prf(self.exact, self.predicted, self.gold),
+            "attribution": self._prf(self.attributed, self.predicted, self.gold),
+            "source_accuracy": round(self.attributed / self.matched, 4) if self.matched else 0.0,
+            "direct_recall": round(self.matched_direct / self.gold_direct, 4) if self.gold_direct else 0.0,
+            "gold_direct": self.gold_direct,
+        }
+        if self.has_names:
+            figures["speaker_accuracy"] = round(self.speaker_right / self.matched, 4) if self.matched else 0.0
+            figures["outlet_accuracy"] = round(self.outlet_right / self.matched, 4) if self.matched else 0.0
+            figures["end_to_end"] = self._prf(self.end_to_end, self.predicted, self.gold)
+        return figures
+
+
+# --- reading gold -----------------------------------------------------------------
+
+
+def _parse_offsets(field_text: str, where: str) -> tuple[Span, ...]:
+    try:
+        return tuple(
+            (int(a), int(b)) for a, b in (piece.split() for piece in field_text.split(";"))
+        )
+    except ValueError:
+        raise GoldError(f"{where}: cannot read offsets {field_text!r}") from None
+
+
+def read_brat_file(text_path: Path, ann_path: Path) -> GoldArticle:
+    """The attributions of one article in brat standoff."""
+    try:
+        text = text_path.read_text(encoding="utf-8")
+        lines = ann_path.read_text(encoding="utf-8").split("\n")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise GoldError(f"{ann_path}: cannot read ({exc})") from None
+    spans: dict[str, tuple[str, tuple[Span, ...]]] = {}
+    events: list[list[tuple[str, str]]] = []
+    for number, line in enumerate(lines, start=1):
+        cells = line.split("\t")
+        # A span's text may run over several lines; the offsets are what count.
+        if len(cells) < 2:
+            continue
+        if re.fullmatch(r"T\d+", cells[0]):
+            label, _, offsets = cells[1].partition(" ")
+            spans[cells[0]] = (label, _parse_offsets(offsets, f"{ann_path}:{number}"))
+        elif re.fullmatch(r"E\d+", cells[0]):
+            events.append([tuple(arg.split(":", 1)) for arg in cells[1].split()])  # type: ignore[misc]
+    quotes = []
+    for event in events:
+        kind = event[0][0]
+        if not kind.startswith("Attribution"):
+            continue
+        roles: dict[str, list[Span]] = {"Content": [], "Source": [], "Cue": []}
+        for role, ref in event[1:]:
+            role = role.rstrip("0123456789")
+            if role in roles and ref in spans:
+                roles[role].extend(spans[ref][1])
+        if not roles["Content"]:
+            continue
+        quotes.append(
+            GoldQuote(
+                content_spans=tuple(sorted(roles["Content"])),
+                source_spans=tuple(roles["Source"]),
+                cue_spans=tuple(roles["Cue"]),
+            )
+        )
+    article = Article(id=text_path.stem, text=text, path=str(text_path))
+    return GoldArticle(article=article, quotes=tuple(quotes))
+
+
+def read_brat_corpus(root: Path) -> list[GoldArticle]:
+    """Every article of a PolNeAR-style folder, with the first annotation file of each."""
+    text_dir, ann_dir = root / "text", root / "attributions"
+    if not text_dir.is_dir() or not ann_dir.is_dir():
+        raise GoldError(
+            f"{root}: not a brat corpus; expected the folders text/ and attributions/ "
+            "(text/NAME.txt with attributions/NAME_ANNOTATOR.ann)"
+        )
+    first_ann: dict[str, Path] = {}
+    for ann in sorted(ann_dir.glob("*.ann")):
+        first_ann.setdefault(ann.stem.rsplit("_", 1)[0], ann)
+    articles = []
+    for text_path in sorted(text_dir.glob("*.txt")):
+        ann = first_ann.get(text_path.stem)
+        if ann is not None:
+            articles.append(read_brat_file(text_path, ann))
+    if not articles:
+        raise GoldError(f"{root}: no article in text/ has an annotation file in attributions/")
+    return articles
+
+
+def _span_list(value: Any, where: str) -> tuple[Span, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, list) and len(value) == 2 and all(isinstance(x, int) for x in value):
+        value = [value]
+    try:
+        return tuple((int(a), int(b)) for a, b in value)
+    except (TypeError, ValueError):
+        raise GoldError(f"{where}: spans must be [[start, end], ...], got {value!r}") from None
+
+
+def read_jsonl_gold(path: Path) -> list[GoldArticle]:
+    """Gold articles from JSON Lines: text (or a file beside the gold file) and quotes."""
+    articles = []
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise GoldError(f"{path}: cannot read ({exc})") from None
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        where = f"{path}:{number}"
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise GoldError(f"{where}: not JSON ({exc.msg})") from None
+        name = record.get("file") or record.get("path")
+        if "text" in record:
+            text = record["text"]
+        elif name:
+            try:
+                text = (path.parent / name).read_text(encoding="utf-8")
+            except OSError as exc:
+                raise GoldError(f"{where}: cannot read article {name} ({exc.strerror})") from None
+        else:
+            raise GoldError(f"{where}: a gold line needs `text` or `file`")
+        quotes = tuple(
+            GoldQuote(
+                content_spans=_span_list(q.get("content_spans"), where),
+                source_spans=_span_list(q.get("speaker_span"), where),
+                cue_spans=_span_list(q.get("cue_span"), where),
+                speaker=q.get("speaker"),
+                outlet=q.get("outlet"),
+            )
+            for q in record.get("quotes", [])
+        )
+        article_id = str(record.get("id") or name or f"{path.name}:{number}")
+        path_value = str(path.parent / name) if name else None
+        articles.append(GoldArticle(Article(id=article_id, text=text, path=path_value), quotes))
+    return articles
+
+
+def read_gold(path: Path) -> list[GoldArticle]:
+    """Gold articles from a brat folder or a JSON Lines file."""
+    if path.is_dir():
+        return read_brat_corpus(path)
+    if path.is_file():
+        return read_jsonl_gold(path)
+    raise GoldError(f"{path}: no such file or folder")
+
+
+# --- scoring ----------------------------------------------------------------------
+
+
+def _chars(spans: Iterable[Span]) -> set[int]:
+    return {i for a, b in spans for i in range(a, b)}
+
+
+def _normalise(text: str) -> str:
+    text = unicodedata.normalize("NFKC", " ".join(text.split())).casefold()
+    previous = None
+    while previous != text:
+        previous = text
+        text = text.strip(_EDGE_CHARS)
+        if text.startswith("that "):
+            text = text[5:]
+    return text
+
+
+def _content_text(text: str, spans: Iterable[Span]) -> str:
+    return " ".join(text[a:b] for a, b in spans)
+
+
+def name_key(name: str | None) -> str:
+    """A comparison key for canonical names: case, hyphens and spaces do not count."""
+    if not name:
+        return ""
+    return re.sub(r"[\s\-\u2010\u2011.]+", "", unicodedata.normalize("NFKC", name)).casefold()
+
+
+def _overlaps(a: Iterable[Span], b: Iterable[Span]) -> bool:
+    return any(x[0] < y[1] and y[0] < x[1] for x in a for y in b)
+
+
+def match(predicted: list[Quote], gold: tuple[GoldQuote, ...]) -> list[tuple[int, int, float]]:
+    """One-to-one pairs (prediction index, gold index, ratio), greedily by best ratio."""
+    gold_chars = [_chars(g.content_spans) for g in gold]
+    candidates = []
+    for p_index, quote in enumerate(predicted):
+        p_chars = _chars(quote.content_spans)
+        for g_index, g_chars in enumerate(gold_chars):
+            shared = len(p_chars & g_chars)
+            if not shared:
+                continue
+            ratio = shared / len(p_chars | g_chars)
+            if ratio >= MATCH_THRESHOLD:
+                candidates.append((ratio, p_index, g_index))
+    candidates.sort(key=lambda c: (-c[0], c[1], c[2]))
+    used_p: set[int] = set()
+    used_g: set[int] = set()
+    pairs = []
+    for ratio, p_index, g_index in candidates:
+        if p_index in used_p or g_index in used_g:
+            continue
+        used_p.add(p_index)
+        used_g.add(g_index)
+        pairs.append((p_index, g_index, ratio))
+    return pairs
+
+
+def score_article(
+    score: Score, gold_article: GoldArticle, predicted: list[Quote], *, details: bool = False
+) -> None:
+    """Add one article's counts to ``score``."""
+    text = gold_article.article.text
+    gold = gold_article.quotes
+    score.articles += 1
+    score.gold += len(gold)
+    score.predicted += len(predicted)
+    direct = [g.is_direct(text) for g in gold]
+    score.gold_direct += sum(direct)
+    has_names = any(g.speaker or g.outlet for g in gold)
+    score.has_names = score.has_names or has_names
+    pairs = match(predicted, gold)
+    for p_index, g_index, ratio in pairs:
+        quote, item = predicted[p_index], gold[g_index]
+        score.matched += 1
+        score.matched_direct += direct[g_index]
+        if _normalise(_content_text(text, quote.content_spans)) == _normalise(_content_text(text, item.content_spans)):
+            score.exact += 1
+        speaker_spans = (quote.speaker_span,) if quote.speaker_span else ()
+        if (not speaker_spans and not item.source_spans) or _overlaps(speaker_spans, item.source_spans):
+            score.attributed += 1
+        if has_names:
+            speaker_ok = name_key(quote.speaker) == name_key(item.speaker)
+            outlet_ok = name_key(quote.outlet) == name_key(item.outlet)
+            score.speaker_right += speaker_ok
+            score.outlet_right += outlet_ok
+            score.end_to_end += speaker_ok and outlet_ok
+    if details:
+        matched_p = {p for p, _, _ in pairs}
+        matched_g = {g: p for p, g, _ in pairs}
+        for g_index, item in enumerate(gold):
+            entry: dict[str, Any] = {
+                "article": gold_article.article.id,
+                "kind": "matched" if g_index in matched_g else "missed",
+                "gold": _content_text(text, item.content_spans),
+                "gold_source": _content_text(text, item.source_spans),
+                "gold_cue": _content_text(text, item.cue_spans),
+                "gold_spans": [list(x) for x in item.content_spans],
+            }
+            if g_index in matched_g:
+                quote = predicted[matched_g[g_index]]
+                entry.update(predicted=quote.content, speaker_mention=quote.speaker_mention, rule=quote.rule)
+            score.details.append(entry)
+        for p_index, quote in enumerate(predicted):
+            if p_index not in matched_p:
+                score.details.append(
+                    {
+                        "article": gold_article.article.id,
+                        "kind": "false",
+                        "predicted": quote.content,
+                        "speaker_mention": quote.speaker_mention,
+                        "cue": quote.cue,
+                        "rule": quote.rule,
+                        "spans": [list(x) for x in quote.content_spans],
+                    }
+                )
+
+
+def evaluate(gold_articles: list[GoldArticle], extractor: Extractor, *, details: bool = False) -> Score:
+    """Run ``extractor`` over the gold articles and score what it finds."""
+    score = Score()
+    by_id = {g.article.id: g for g in gold_articles}
+    for article, predicted in extractor(g.article for g in gold_articles):
+        score_article(score, by_id[article.id], predicted, details=details)
+    return score
