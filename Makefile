@@ -16,6 +16,10 @@ $(STAMP): pyproject.toml
 
 demo: $(STAMP)
 	$(BIN)/quotes extract corpora/sputnik-2018-10-08-kim-trump-summit.txt
+	@mkdir -p out && rm -f out/demo.db out/demo.db-wal out/demo.db-shm
+	$(BIN)/quotes ingest corpora/ --db out/demo.db
+	$(BIN)/quotes speakers --db out/demo.db --limit 10
+	$(BIN)/quotes clusters --db out/demo.db --min-size 2 --limit 5
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q

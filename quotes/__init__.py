@@ -1,6 +1,7 @@
 """quotes: who said what, where, and who said it first."""
 
 from quotes.api import extract, extract_articles, load_pipeline
+from quotes.dedupe import dedupe
 from quotes.errors import GoldError, InputError, ModelError, QuotesError, StoreError
 from quotes.records import Appearance, Article, Quote, QuoteCluster
 
@@ -14,6 +15,7 @@ __all__ = [
     "QuoteCluster",
     "QuotesError",
     "StoreError",
+    "dedupe",
     "extract",
     "extract_articles",
     "load_pipeline",

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, NoReturn
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
@@ -236,7 +237,8 @@ def filter_options(command: Callable[..., None]) -> Callable[..., None]:
 
 
 def _fail(error: QuotesError) -> NoReturn:
-    stderr.print(f"[red]error[/red]: {error}", highlight=False)
+    # One line whatever the terminal width; a path's [brackets] are not markup.
+    stderr.print(f"[red]error[/red]: {escape(str(error))}", highlight=False, soft_wrap=True)
     sys.exit(1)
 
 
@@ -313,7 +315,7 @@ def ingest(paths: tuple[str, ...], db: str, model: str, batch_size: int) -> None
     except QuotesError as error:
         _fail(error)
     except KeyboardInterrupt:
-        stderr.print(f"interrupted: finished batches are stored in {db}; run the same command again to resume")
+        stderr.print(f"interrupted: finished batches are stored in {db}; run the same command again to resume", soft_wrap=True)
         sys.exit(130)
     _print_ingest_summary(report)
     if report.failures:
@@ -347,7 +349,12 @@ def _print_ingest_summary(report: IngestReport) -> None:
         table.add_row(a, str(x), b, str(y))
     stdout.print(table)
     for failure in report.failures:
-        stderr.print(f"[red]failed[/red]: {failure}", highlight=False)
+        stderr.print(f"[red]failed[/red]: {escape(str(failure))}", highlight=False, soft_wrap=True)
+
+
+def _plain(value: str | None, *, missing: str = "") -> Text:
+    """Text from the data, never read as rich markup (a quote may hold "[1]")."""
+    return Text(value) if value else Text(missing, style="dim")
 
 
 def _filters(text: str | None = None, **options: str | None) -> Filters:
@@ -389,19 +396,19 @@ def search(text: str | None, limit: int, db: str, **filters: str | None) -> None
             rows = list(store.rows(_filters(text, **filters), limit=limit or None))
     except QuotesError as error:
         _fail(error)
-    table = Table(title=f"{len(rows)} quotes" + (f" matching {text!r}" if text else ""), title_justify="left", expand=True)
+    table = Table(title=f"{len(rows)} quotes" + (escape(f" matching {text!r}") if text else ""), title_justify="left", expand=True)
     table.add_column("id", style="dim", no_wrap=True)
     table.add_column("date", no_wrap=True)
-    table.add_column("outlet", style="magenta", ratio=1)
+    table.add_column("outlet", style="magenta", ratio=2)
     table.add_column("speaker", style="bold cyan", ratio=2)
-    table.add_column("type", ratio=1)
+    table.add_column("type", no_wrap=True)
     table.add_column("quote", ratio=6)
     for row in rows:
         table.add_row(
             row["quote_id"],
             (row["date"] or "")[:10],
-            row["article_outlet"] or "",
-            row["speaker"] or "[dim]unknown[/dim]",
+            _plain(row["article_outlet"]),
+            _plain(row["speaker"], missing="unknown"),
             row["type"],
             _highlighted(row["highlighted"] or row["quote"]),
         )
@@ -433,7 +440,7 @@ def speakers(limit: int, db: str, **filters: str | None) -> None:
         outlets = ", ".join(f"{name} ({n})" for name, n in row["outlets"][:4])
         if len(row["outlets"]) > 4:
             outlets += f" +{len(row['outlets']) - 4} more"
-        table.add_row(row["speaker"], row["role"] or "", str(row["quotes"]), str(row["direct"]), str(row["articles"]), outlets)
+        table.add_row(_plain(row["speaker"]), _plain(row["role"]), str(row["quotes"]), str(row["direct"]), str(row["articles"]), _plain(outlets))
     stdout.print(table)
 
 
@@ -559,21 +566,19 @@ def clusters(sort: str, min_size: int, speaker: str | None, limit: int, appearan
         return
     table = Table(title=f"clusters in {db}, by {sort}", title_justify="left", expand=True)
     table.add_column("id", style="dim", no_wrap=True)
-    table.add_column("seen", justify="right")
-    table.add_column("articles", justify="right")
-    table.add_column("outlets", justify="right")
-    table.add_column("first", no_wrap=True)
+    table.add_column("seen/art./outl.", justify="right", no_wrap=True)
+    table.add_column("first", ratio=2)
     table.add_column("speaker", style="bold cyan", ratio=2)
-    table.add_column("quote", ratio=6)
+    table.add_column("quote", ratio=5)
     for cluster in found:
-        first = f"{(cluster['first_date'] or '?')[:10]} {cluster['first_outlet'] or ''}".strip()
+        first = f"{(cluster['first_date'] or '?')[:10]} {_shorten(cluster['first_outlet'] or '', 24)}".strip()
         table.add_row(
-            cluster["id"], str(cluster["appearances"]), str(cluster["articles"]), str(cluster["outlets"]),
-            first, cluster["speaker"] or "[dim]unknown[/dim]", _shorten(cluster["text"], 160),
+            cluster["id"], f"{cluster['appearances']}/{cluster['articles']}/{cluster['outlets']}",
+            _plain(first), _plain(cluster["speaker"], missing="unknown"), _plain(_shorten(cluster["text"], 160)),
         )
     stdout.print(table)
     for cluster in found if appearances else []:
-        listing = Table(title=f"cluster {cluster['id']}: {_shorten(cluster['text'], 70)}", title_justify="left", expand=True)
+        listing = Table(title=f"cluster {cluster['id']}: {escape(_shorten(cluster['text'], 70))}", title_justify="left", expand=True)
         listing.add_column("date", no_wrap=True)
         listing.add_column("outlet", style="magenta", ratio=1)
         listing.add_column("article", ratio=2)
@@ -583,8 +588,8 @@ def clusters(sort: str, min_size: int, speaker: str | None, limit: int, appearan
         for row in members[cluster["id"]]:
             listing.add_row(
                 (row["date"] or "")[:10] + (" [bold]first[/bold]" if row["first_appearance"] else ""),
-                row["article_outlet"] or "", _shorten(row["article_title"] or row["article_id"], 60),
-                row["speaker"] or "", _shorten(row["quote"], 140), row["quote_id"],
+                _plain(row["article_outlet"]), _plain(_shorten(row["article_title"] or row["article_id"], 60)),
+                _plain(row["speaker"]), _plain(_shorten(row["quote"], 140)), row["quote_id"],
             )
         stdout.print(listing)
 
@@ -610,6 +615,52 @@ def review(db: str, host: str, port: int, get_path: str | None) -> None:
     except QuotesError as error:
         _fail(error)
     sys.exit(status)
+
+
+@cli.command()
+@click.argument("path", type=click.Path(dir_okay=False, allow_dash=True))
+@click.option("--near", type=click.FloatRange(0, 100), default=None, help="Similarity (0-100) of near-identical quotes [default: 90].")
+@click.option("--containment", type=click.FloatRange(0, 1, min_open=True), default=None, help="Share of a fragment's words found in the longer quote [default: 0.875].")
+@click.option("--ignore-speakers", is_flag=True, help="Match on text alone, even when speakers differ.")
+def dedupe(path: str, near: float | None, containment: float | None, ignore_speakers: bool) -> None:
+    """Cluster quotes from anywhere (JSON Lines) into one row per utterance.
+
+    Each input line is {"id", "text"} with optional "speaker", "outlet", "date"
+    (ISO 8601), "article_id" and "spans". Each output line is one cluster,
+    largest first: {"cluster", "ids", "text" (the longest complete version),
+    "speaker", "first" (the id of the earliest appearance)}. Bad lines are
+    reported on stderr and skipped; the exit status is then 1.
+
+    Example: quotes dedupe quotes.jsonl > clusters.jsonl
+    """
+    from quotes.dedupe import dedupe as dedupe_records
+    from quotes.dedupe import read_records, replace_options, to_row
+
+    changes: dict[str, object] = {"use_speakers": not ignore_speakers}
+    if near is not None:
+        changes["near"] = near
+    if containment is not None:
+        changes["containment"] = containment
+    errors = 0
+    records = []
+    try:
+        with click.open_file(path, encoding="utf-8") as handle:
+            for result in read_records(handle, source="<stdin>" if path == "-" else path):
+                if isinstance(result, InputError):
+                    errors += 1
+                    stderr.print(f"[red]error[/red]: {escape(str(result))}", highlight=False, soft_wrap=True)
+                else:
+                    records.append(result)
+    except OSError as exc:
+        _fail(InputError(path, f"cannot be read ({exc.strerror})"))
+    except UnicodeDecodeError as exc:
+        _fail(InputError(path, f"is not UTF-8 (byte {exc.start} cannot be decoded)"))
+    clusters = dedupe_records(records, options=replace_options(**changes))
+    for cluster in clusters:
+        sys.stdout.write(json.dumps(to_row(cluster), ensure_ascii=False) + "\n")
+    stderr.print(f"{len(records)} quotes, {len(clusters)} clusters", highlight=False)
+    if errors:
+        sys.exit(1)
 
 
 def main() -> None:

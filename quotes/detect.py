@@ -47,6 +47,7 @@ _CREDIT_RE = re.compile(r"\u00a9|\bphoto\s*(credit)?\s*[:/]|\bgetty images\b|\(p
 _MARKUP_RE = re.compile(r"</?[a-zA-Z][\w-]*(\s+[\w:-]+\s*=\s*(\"[^\"]*\"|'[^']*'|[^\s>]*))*\s*/?>")
 # A quotation this short with no cue near it is a scare quote or a title.
 MIN_BARE_QUOTE_WORDS = 4
+SHORT_RULE = "direct:short"
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,7 +112,8 @@ def detect(doc: Doc, *, lexicon: CueLexicon | None = None) -> list[Detection]:
             found = replace(found, quoted_spans=found.quoted_spans + tuple(p for i in inner for p in regions[i].pieces))
         detections.append(found)
     detections.extend(_headlines(doc, lexicon, regions, furniture, detections))
-    return _merge_split_quotes(text, sorted(detections, key=lambda d: d.content_spans[0]))
+    merged = _merge_split_quotes(text, sorted(detections, key=lambda d: d.content_spans[0]))
+    return [d for d in merged if d.rule != SHORT_RULE]
 
 
 # --- page furniture ---------------------------------------------------------------
@@ -158,6 +160,11 @@ def _cue_class(token: Token, lexicon: CueLexicon) -> str | None:
 
 def _cue_candidates(doc: Doc, lexicon: CueLexicon) -> Iterator[_Candidate]:
     for token in doc:
+        if token.pos_ == "NOUN" and token.lemma_.lower() in lexicon.nouns:
+            found = _noun_cue(doc, token, lexicon.nouns[token.lemma_.lower()])
+            if found is not None:
+                yield found
+            continue
         if token.lower_ == "according" and token.i + 1 < len(doc) and doc[token.i + 1].lower_ == "to":
             found = _according_to(doc, token)
             if found is not None:
@@ -206,6 +213,29 @@ def _cue_candidates(doc: Doc, lexicon: CueLexicon) -> Iterator[_Candidate]:
             yield _Candidate(token, _cue_span(token), speaker, reported, "object", cue_class)
 
 
+def _noun_cue(doc: Doc, noun: Token, cue_class: str) -> _Candidate | None:
+    """ "Trump's claim that ...", "the warning by the agency that ...": a that-clause on a speech noun."""
+    clause = next(
+        (c for c in noun.children if c.dep_ in ("acl", "ccomp", "appos") and any(m.lower_ == "that" and m.dep_ == "mark" for m in c.children)),
+        None,
+    )
+    if clause is None:
+        return None
+    content = _token_spans(doc, _subtree(clause), exclude_leading_mark=True)
+    if not content:
+        return None
+    speaker = None
+    owner = next((c for c in noun.children if c.dep_ == "poss"), None)
+    agent = next((c for c in noun.children if c.dep_ == "prep" and c.lower_ == "by"), None)
+    if owner is not None:
+        speaker = _mention_span(owner)
+    elif agent is not None and any(c.dep_ == "pobj" for c in agent.children):
+        speaker = _mention_span(next(c for c in agent.children if c.dep_ == "pobj"))
+    elif noun.dep_ in ("dobj", "nsubjpass") and noun.head.pos_ == "VERB":
+        speaker = _speaker_of(noun.head)  # "He repeated the claim that ..."
+    return _Candidate(noun, _cue_span(noun), speaker, content, "noun", cue_class)
+
+
 def _set_off(cue: Token) -> bool:
     """Whether a cue clause stands apart from its sentence, as parentheticals do."""
     doc = cue.doc
@@ -230,7 +260,7 @@ def _according_to(doc: Doc, according: Token) -> _Candidate | None:
     return _Candidate(according, cue_span, _mention_span(source), content, "according-to", "source")
 
 
-_OBJECT_DEPS = {"dobj", "dative", "prep", "xcomp", "oprd", "attr", "acomp", "pcomp", "advcl"}
+_OBJECT_DEPS = {"dobj", "dative", "prep", "xcomp", "oprd", "attr", "acomp", "pcomp"}
 MIN_OBJECT_TOKENS = 2
 _TMP_OBJECT_VERBS = set("""accuse praise criticize criticise condemn denounce blame attack blast slam defend endorse support
 oppose back reject dismiss deny propose demand urge request announce promise pledge vow call describe characterize label dub
@@ -244,7 +274,12 @@ def _reported_object(cue: Token) -> list[Span]:
     """What a cue reports through its objects: "called for an investigation", "urged Congress to act"."""
     if cue.tag_ == "VBN" and not any(c.dep_ in SUBJECT_DEPS for c in cue.children) and cue.dep_ in ("amod", "acl"):
         return []  # "the so-called plan", "a plan proposed last year": a modifier, not an attribution
-    tokens = [t for child in cue.rights if child.dep_ in _OBJECT_DEPS for t in child.subtree]
+    tokens: list[Token] = []
+    for child in cue.rights:
+        if child.is_punct and child.text in (",", ";", "\u2014", "--", "(") and tokens:
+            break  # what follows a comma is the writer's, not the source's ("..., citing her work")
+        if child.dep_ in _OBJECT_DEPS:
+            tokens.extend(child.subtree)
     if len([t for t in tokens if not t.is_punct]) < MIN_OBJECT_TOKENS:
         return []
     return _token_spans(cue.doc, tokens, exclude_leading_mark=True)
@@ -356,10 +391,8 @@ def _combine(text: str, candidate: _Candidate, regions: list[QuoteRegion], used:
     ]
     content_chars = sum(b - a for a, b in content)
     if touching:
-        quoted_chars = sum(
-            _overlap(piece, span) for i in touching for piece in regions[i].pieces for span in content
-        )
-        if quoted_chars >= 0.6 * content_chars:
+        outside = _words_outside(text, content, [r for i in touching for r in regions[i].pieces])
+        if outside <= MAX_WORDS_OUTSIDE_DIRECT:
             # The complement is (mostly) inside the quotation: a direct quote, cut at its marks.
             pieces = tuple(p for i in touching for p in regions[i].pieces)
             used.update(touching)
@@ -395,6 +428,17 @@ def _combine(text: str, candidate: _Candidate, regions: list[QuoteRegion], used:
         rule=f"indirect:{candidate.rule}",
         confidence=confidence if candidate.speaker else confidence - 0.2,
     )
+
+
+# A complement with more unquoted words than this around its quotation is a mixed quote.
+MAX_WORDS_OUTSIDE_DIRECT = 2
+
+
+def _words_outside(text: str, content: list[Span], quoted: list[Span]) -> int:
+    """Words of the content that stand outside every quotation."""
+    covered = {i for a, b in quoted for i in range(a - 1, b + 1)}
+    outside = "".join(ch if i not in covered else " " for a, b in content for i, ch in enumerate(text[a:b], start=a))
+    return len(re.findall(r"\w+", outside))
 
 
 def _clip_to_cue(
@@ -452,7 +496,8 @@ def _attach_region(
         dash, name = signature
         return Detection(pieces, "direct", dash, name, pieces, "direct:dash-signature", 0.8)
     if words < MIN_BARE_QUOTE_WORDS:
-        return None  # a scare quote or a title
+        # A scare quote or a title, unless it continues a quote just attributed ('"I would," she said. "Yes."').
+        return Detection(pieces, "direct", None, None, pieces, SHORT_RULE, 0.3)
     best: tuple[int, Token] | None = None
     for sentence in _sentences_of(span):
         for token in sentence:
@@ -648,7 +693,7 @@ def _merge_split_quotes(text: str, detections: list[Detection]) -> list[Detectio
     return merged
 
 
-MAX_SPLIT_GAP = 80
+MAX_SPLIT_GAP = 200
 
 
 def _continues_quote(text: str, first: Detection, second: Detection) -> bool:
@@ -657,6 +702,8 @@ def _continues_quote(text: str, first: Detection, second: Detection) -> bool:
     if second.cue_span not in (None, first.cue_span):
         return False
     gap_start, gap_end = first.content_spans[-1][1], second.content_spans[0][0]
+    if second.cue_span is None and second.rule not in (SHORT_RULE, "direct:no-cue"):
+        return False
     return (
         gap_start <= first.cue_span[0] < gap_end
         and gap_end - gap_start <= MAX_SPLIT_GAP

@@ -7,7 +7,8 @@ so callers (the CLI first of all) can catch one class::
     ├── InputError          an article or file could not be read
     ├── ModelError          a spaCy pipeline could not be loaded
     ├── GoldError           an annotated corpus could not be read for scoring
-    └── StoreError          the SQLite store could not be opened or written
+    ├── StoreError          the SQLite store could not be opened or written
+    └── ExportError         an export file could not be written
 
 Messages say what was found, why it is a problem and what to do about it.
 """
@@ -38,3 +39,7 @@ class GoldError(QuotesError):
 
 class StoreError(QuotesError):
     """The quote store could not be opened, migrated or written."""
+
+
+class ExportError(QuotesError):
+    """An export could not be written."""

@@ -3,13 +3,16 @@
 The lists are data files in ``quotes/data/`` so they can be read, reviewed
 and extended without touching code. Users can add outlets of their own with
 :func:`load_outlets` (``extra=``) or the ``QUOTES_OUTLETS`` environment variable.
+
+Both files are checked as they are read: a row that does not fit the format
+raises :class:`~quotes.errors.QuotesError` naming the file and the line.
 """
 
 from __future__ import annotations
 
-import csv
 import os
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field, replace
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -18,16 +21,31 @@ from quotes.errors import QuotesError
 
 SUPPORTED_LANGUAGES = ("en",)
 
+#: The classes a cue can have (see the header of ``data/cues_en.tsv``).
+CUE_CLASSES = ("speech", "thought", "report", "source")
 
-def _data_lines(name: str) -> list[list[str]]:
-    """Rows of a tab-separated data file, without comments and blank lines."""
-    text = resources.files("quotes").joinpath("data", name).read_text(encoding="utf-8")
+#: The kinds an outlet can be (see the header of ``data/outlets.tsv``).
+OUTLET_KINDS = ("agency", "newspaper", "broadcaster", "magazine", "online", "state-media")
+
+_OUTLET_FORMAT = "name<TAB>kind<TAB>country<TAB>aliases separated by |"
+_VERB_LEMMA = re.compile(r"[a-z]+(?:-[a-z]+)*")
+_COUNTRY = re.compile(r"[A-Z]{2}")
+
+
+def _rows(text: str) -> list[tuple[int, list[str]]]:
+    """(line number, cells) of a tab-separated file, without comments and blank lines."""
     rows = []
-    for line in text.splitlines():
+    for number, line in enumerate(text.lstrip("\ufeff").splitlines(), start=1):
         if not line.strip() or line.lstrip().startswith("#"):
             continue
-        rows.append([cell.strip() for cell in line.split("\t")])
+        rows.append((number, [cell.strip() for cell in line.split("\t")]))
     return rows
+
+
+def _data_rows(name: str) -> list[tuple[int, list[str]]]:
+    """Rows of a packaged data file in ``quotes/data/``."""
+    text = resources.files("quotes").joinpath("data", name).read_text(encoding="utf-8")
+    return _rows(text)
 
 
 def _check_language(lang: str) -> None:
@@ -44,6 +62,8 @@ class CueLexicon:
 
     verbs: dict[str, str]
     phrases: dict[str, str]
+    # Nouns of saying that carry a that-clause ("the claim that ..."), from data/cue_nouns_<lang>.tsv.
+    nouns: dict[str, str] = field(default_factory=dict)
 
     def verb_class(self, lemma: str) -> str | None:
         return self.verbs.get(lemma.lower())
@@ -57,11 +77,38 @@ def cue_lexicon(lang: str = "en") -> CueLexicon:
     ("according to"), one without is a verb lemma ("say").
     """
     _check_language(lang)
+    name = f"cues_{lang}.tsv"
+    lexicon = _read_cue_rows(_data_rows(name), f"quotes/data/{name}")
+    nouns = {row[0].lower(): (row[1] if len(row) > 1 else "speech") for _, row in _data_rows(f"cue_nouns_{lang}.tsv")}
+    return replace(lexicon, nouns=nouns)
+
+
+def _read_cue_rows(rows: list[tuple[int, list[str]]], source: str) -> CueLexicon:
     verbs: dict[str, str] = {}
     phrases: dict[str, str] = {}
-    for row in _data_lines(f"cues_{lang}.tsv"):
-        cue, cue_class = row[0].lower(), (row[1] if len(row) > 1 else "speech")
-        (phrases if " " in cue else verbs)[cue] = cue_class
+    for number, row in rows:
+        where = f"{source}, line {number}"
+        if len(row) != 2 or not row[0] or not row[1]:
+            raise QuotesError(
+                f"{where}: expected cue<TAB>class, found {len(row)} column(s) {row!r}; "
+                "separate the cue from its class with one tab"
+            )
+        cue, cue_class = " ".join(row[0].lower().split()), row[1]
+        if cue_class not in CUE_CLASSES:
+            raise QuotesError(
+                f"{where}: unknown cue class {cue_class!r} for {cue!r}; "
+                f"the classes are {', '.join(CUE_CLASSES)}"
+            )
+        is_phrase = " " in cue
+        if not is_phrase and not _VERB_LEMMA.fullmatch(cue):
+            raise QuotesError(f"{where}: {cue!r} is not a verb lemma (lowercase letters, optionally hyphenated)")
+        table = phrases if is_phrase else verbs
+        if table.get(cue, cue_class) != cue_class:
+            raise QuotesError(
+                f"{where}: {cue!r} is listed as {table[cue]!r} earlier and as {cue_class!r} here; "
+                "a cue has one class"
+            )
+        table[cue] = cue_class
     return CueLexicon(verbs=verbs, phrases=phrases)
 
 
@@ -71,7 +118,7 @@ class Outlet:
 
     name: str
     kind: str  # agency, newspaper, broadcaster, online, magazine, state-media
-    country: str
+    country: str  # ISO 3166-1 alpha-2
     aliases: tuple[str, ...]
 
 
@@ -81,25 +128,47 @@ class OutletGazetteer:
     by_alias: dict[str, Outlet]
 
     def lookup(self, name: str) -> Outlet | None:
-        """The outlet a name refers to, ignoring case and a leading "the"."""
-        return self.by_alias.get(_alias_key(name))
+        """The outlet a name refers to, ignoring case and a leading "the".
+
+        The "the" of the name looked up is optional: "the Associated Press" and
+        "Associated Press" both find the AP. A name the gazetteer itself writes
+        with "The" needs it ("The Hill", "The Hindu"), because the bare word is a
+        common English word.
+        """
+        key = _alias_key(name)
+        found = self.by_alias.get(key)
+        if found is None and key.startswith("the "):
+            found = self.by_alias.get(key[4:])
+        return found
 
 
 def _alias_key(name: str) -> str:
-    key = " ".join(name.replace("\u2019", "'").split()).lower()
-    return key[4:] if key.startswith("the ") else key
+    """A name as the gazetteer indexes it: lowercase, single spaces, straight apostrophes."""
+    return " ".join(name.replace("\u2019", "'").split()).lower()
 
 
-def _read_outlet_rows(rows: list[list[str]], source: str) -> list[Outlet]:
+def _read_outlet_rows(rows: list[tuple[int, list[str]]], source: str) -> list[Outlet]:
     outlets = []
-    for number, row in enumerate(rows, start=1):
-        if len(row) < 3:
+    for number, row in rows:
+        where = f"{source}, line {number}"
+        if not 3 <= len(row) <= 4:
             raise QuotesError(
-                f"{source}: row {number} has {len(row)} columns; an outlet row is "
-                "name<TAB>kind<TAB>country<TAB>aliases separated by |"
+                f"{where}: found {len(row)} column(s) {row!r}; an outlet row is {_OUTLET_FORMAT}"
             )
-        aliases = tuple(a for a in (row[3].split("|") if len(row) > 3 else []) if a)
-        outlets.append(Outlet(name=row[0], kind=row[1], country=row[2], aliases=aliases))
+        name, kind, country = row[0], row[1], row[2].upper()
+        if not name:
+            raise QuotesError(f"{where}: the outlet name (first column) is empty; a row is {_OUTLET_FORMAT}")
+        if kind not in OUTLET_KINDS:
+            raise QuotesError(
+                f"{where}: unknown kind {kind!r} for outlet {name!r}; the kinds are {', '.join(OUTLET_KINDS)}"
+            )
+        if not _COUNTRY.fullmatch(country):
+            raise QuotesError(
+                f"{where}: country {row[2]!r} for outlet {name!r} is not a two-letter "
+                "ISO 3166-1 code such as US, GB or KR"
+            )
+        aliases = tuple(a.strip() for a in (row[3].split("|") if len(row) > 3 else []) if a.strip())
+        outlets.append(Outlet(name=name, kind=kind, country=country, aliases=aliases))
     return outlets
 
 
@@ -113,15 +182,12 @@ def load_outlets(extra: str | Path | None = None) -> OutletGazetteer:
     if extra:
         path = Path(extra)
         try:
-            with path.open(encoding="utf-8", newline="") as handle:
-                rows = [
-                    [cell.strip() for cell in row]
-                    for row in csv.reader(handle, delimiter="\t")
-                    if row and not row[0].startswith("#")
-                ]
+            text = path.read_text(encoding="utf-8")
         except OSError as exc:
             raise QuotesError(f"{path}: cannot read outlet file ({exc.strerror})") from exc
-        outlets = outlets + tuple(_read_outlet_rows(rows, str(path)))
+        except UnicodeDecodeError as exc:
+            raise QuotesError(f"{path}: the outlet file is not UTF-8 text ({exc.reason})") from exc
+        outlets = outlets + tuple(_read_outlet_rows(_rows(text), str(path)))
     by_alias: dict[str, Outlet] = {}
     for outlet in outlets:
         for alias in (outlet.name, *outlet.aliases):
@@ -131,7 +197,7 @@ def load_outlets(extra: str | Path | None = None) -> OutletGazetteer:
 
 @cache
 def _packaged_outlets() -> tuple[Outlet, ...]:
-    return tuple(_read_outlet_rows(_data_lines("outlets.tsv"), "quotes/data/outlets.tsv"))
+    return tuple(_read_outlet_rows(_data_rows("outlets.tsv"), "quotes/data/outlets.tsv"))
 
 
 @cache

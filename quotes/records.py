@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+from datetime import date as _date
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -120,6 +121,8 @@ class Appearance:
     outlet: str | None = None
     date: str | None = None
     spans: tuple[Span, ...] = ()
+    text: str | None = None  # this appearance's own wording, as stored
+    speaker: str | None = None  # the speaker as this article named them
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,6 +134,20 @@ class QuoteCluster:
     speaker: str | None
     appearances: tuple[Appearance, ...] = field(default_factory=tuple)
     first: str | None = None  # quote id of the earliest appearance
+    outlets: tuple[str, ...] = ()  # distinct outlets, in order of first appearance
+    first_date: str | None = None
+    last_date: str | None = None
+
+    @property
+    def size(self) -> int:
+        return len(self.appearances)
+
+    @property
+    def days(self) -> int | None:
+        """Days from the first dated appearance to the last (the spread in time)."""
+        if not self.first_date or not self.last_date:
+            return None
+        return (_date.fromisoformat(self.last_date[:10]) - _date.fromisoformat(self.first_date[:10])).days
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)

@@ -1,0 +1,83 @@
+"""Review quotes in a browser: Datasette over the store, set up for quote review.
+
+Datasette is an optional extra (``pip install 'quotes[review]'``); quotes
+runs its command line with a metadata file that labels the tables, facets
+quotes by speaker, outlet and type, and points searches at the FTS index.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from quotes.errors import QuotesError, StoreError
+
+INSTALL_HINT = "Datasette is not installed; install it with: pip install 'quotes[review]'  (or: pip install datasette)"
+
+
+def datasette_metadata(db: str | Path) -> dict[str, Any]:
+    """Datasette metadata for a quote store: titles, labels, facets, search."""
+    name = Path(db).stem
+    return {
+        "title": "Quotes review",
+        "description": "Quotes found in news articles, with speakers, outlets and clusters of repeated quotes.",
+        "databases": {
+            name: {
+                "tables": {
+                    "quotes": {
+                        "description": "One row per quote. Search searches quote text.",
+                        "facets": ["speaker_id", "outlet_id", "type", "headline"],
+                        "sort_desc": "confidence",
+                        "label_column": "text",
+                    },
+                    "quote_rows": {
+                        "description": "One flat row per quote with its article, speaker and cluster (what `quotes export` writes).",
+                        "facets": ["speaker", "article_outlet", "type", "quote_outlet"],
+                        "fts_table": "quotes_fts",
+                        "fts_pk": "quote_rowid",
+                    },
+                    "articles": {"facets": ["outlet_id"], "sort_desc": "published", "label_column": "title"},
+                    "speakers": {"label_column": "name"},
+                    "outlets": {"label_column": "name"},
+                    "clusters": {
+                        "description": "Quotes that appeared more than once, in one or more outlets.",
+                        "facets": ["speaker_id", "first_outlet_id"],
+                        "sort_desc": "appearances",
+                        "label_column": "text",
+                    },
+                    "quotes_fts": {"hidden": True},
+                    "migrations": {"hidden": True},
+                }
+            }
+        },
+    }
+
+
+def datasette_installed() -> bool:
+    return importlib.util.find_spec("datasette") is not None
+
+
+def serve(db: str | Path, *, host: str = "127.0.0.1", port: int = 8001, get: str | None = None) -> int:
+    """Run Datasette over the store until interrupted; with ``get``, fetch one path and exit.
+
+    Returns Datasette's exit status.
+    """
+    if not datasette_installed():
+        raise QuotesError(INSTALL_HINT)
+    if not Path(db).is_file():
+        raise StoreError(f"{db}: no quote store here; make one with `quotes ingest PATH --db {db}`")
+    with tempfile.TemporaryDirectory() as folder:
+        metadata = Path(folder, "metadata.json")
+        metadata.write_text(json.dumps(datasette_metadata(db)), encoding="utf-8")
+        command = [sys.executable, "-m", "datasette", "serve", str(db), "--metadata", str(metadata)]
+        command += ["--setting", "facet_time_limit_ms", "1000"]
+        command += ["--get", get] if get else ["--host", host, "--port", str(port)]
+        try:
+            return subprocess.run(command, check=False).returncode
+        except KeyboardInterrupt:
+            return 0

@@ -1,0 +1,131 @@
+"""The store commands end to end: ingest with the real pipeline, then search, show, export, review."""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from quotes import cli as cli_module
+from quotes.cli import cli
+from quotes.records import Article, Quote
+from quotes.store import EXPORT_COLUMNS, Filters, Store
+
+CORPORA = Path(__file__).resolve().parent.parent / "corpora"
+SAMPLES = ("sputnik-2018-10-08-kim-trump-summit.txt", "05_voa_trump-abe-hope-summit-2018-04-18.txt")
+
+
+@pytest.fixture(scope="module")
+def ingested(tmp_path_factory: pytest.TempPathFactory, nlp) -> Path:
+    """Two sample articles ingested with the real pipeline, through the CLI."""
+    folder = tmp_path_factory.mktemp("corpus")
+    for name in SAMPLES:
+        if not (CORPORA / name).is_file():
+            pytest.skip(f"corpora/{name} not found")
+        shutil.copy(CORPORA / name, folder / name)
+    (folder / "metadata.tsv").write_text(
+        "file\ttitle\toutlet\tpublished\turl\n"
+        f"{SAMPLES[0]}\tNorth Korea's Kim Hopes for 'Great Progress'\tSputnik\t2018-10-08\thttps://sputniknews.com/1\n",
+        encoding="utf-8",
+    )
+    (folder / "broken.jsonl").write_text('{"text": "cut off\n', encoding="utf-8")
+    db = folder / "q.db"
+    result = CliRunner().invoke(cli, ["ingest", str(folder), "--db", str(db)])
+    assert result.exit_code == 1, result.output  # one bad file: reported, the rest stored
+    assert "broken.jsonl:1" in result.stderr and "not valid JSON" in result.stderr
+    assert "articles read" in result.stdout
+    again = CliRunner().invoke(cli, ["ingest", str(folder / SAMPLES[0]), "--db", str(db)])
+    assert again.exit_code == 0, again.output
+    assert "unchanged (skipped)" in again.stdout
+    return db
+
+
+def test_cli_ingest_stores_quotes_with_metadata(ingested: Path) -> None:
+    with Store(ingested) as store:
+        summary = store.summary()
+        assert summary["articles"] == 2 and summary["quotes"] > 3
+        kcna = list(store.rows(Filters(outlet="Sputnik", text="progress")))
+    assert kcna and kcna[0]["article_title"] == "North Korea's Kim Hopes for 'Great Progress'"
+    assert kcna[0]["date"] == "2018-10-08" and kcna[0]["url"] == "https://sputniknews.com/1"
+
+
+def test_cli_search_show_speakers_clusters(ingested: Path) -> None:
+    runner = CliRunner()
+    found = runner.invoke(cli, ["search", "progress", "--db", str(ingested), "--outlet", "sputnik"])
+    assert found.exit_code == 0, found.output
+    with Store(ingested) as store:
+        [first, *_] = store.rows(Filters(text="progress", outlet="sputnik"))
+    assert first["quote_id"] in found.stdout
+    shown = runner.invoke(cli, ["show", first["quote_id"][:8], "--db", str(ingested)])
+    assert shown.exit_code == 0, shown.output
+    assert "in context" in shown.stdout and "Sputnik" in shown.stdout
+    assert " ".join(first["quote"].split()[:3]) in " ".join(shown.stdout.split())
+    speakers = runner.invoke(cli, ["speakers", "--db", str(ingested)])
+    assert speakers.exit_code == 0 and "Sputnik" in speakers.stdout
+    clusters = runner.invoke(cli, ["clusters", "--db", str(ingested), "--appearances", "--limit", "2"])
+    assert clusters.exit_code == 0, clusters.output
+
+
+def test_cli_export_reads_back(ingested: Path, tmp_path: Path) -> None:
+    runner = CliRunner()
+    for name in ("csv", "jsonl", "xlsx", "md", "html"):
+        out = tmp_path / f"quotes.{name}"
+        result = runner.invoke(cli, ["export", "-o", str(out), "--db", str(ingested), "--since", "2018-01-01"])
+        assert result.exit_code == 0, result.output
+        assert out.stat().st_size > 0
+    with Store(ingested) as store:
+        expected = [{c: row[c] for c in EXPORT_COLUMNS} for row in store.rows(Filters(since="2018-01-01"))]
+    assert [json.loads(line) for line in (tmp_path / "quotes.jsonl").read_text(encoding="utf-8").splitlines()] == expected
+    with (tmp_path / "quotes.csv").open(encoding="utf-8", newline="") as handle:
+        assert [r["quote_id"] for r in csv.DictReader(handle)] == [r["quote_id"] for r in expected]
+    stdout = runner.invoke(cli, ["export", "--format", "jsonl", "-o", "-", "--db", str(ingested), "--type", "direct"])
+    assert all(json.loads(line)["type"] == "direct" for line in stdout.stdout.splitlines())
+
+
+def test_cli_store_errors_are_one_line(tmp_path: Path) -> None:
+    runner = CliRunner()
+    missing = runner.invoke(cli, ["search", "x", "--db", str(tmp_path / "none.db")])
+    assert missing.exit_code == 1
+    assert missing.stderr.strip().startswith("error:") and "none.db" in missing.stderr and len(missing.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "none.db").exists()  # a query never creates a store
+    bad_date = runner.invoke(cli, ["search", "x", "--since", "last week", "--db", str(tmp_path / "none.db")])
+    assert bad_date.exit_code == 2 and "2018-10-08" in bad_date.output
+    Store(tmp_path / "q.db").close()
+    unknown = runner.invoke(cli, ["show", "abc", "--db", str(tmp_path / "q.db")])
+    assert unknown.exit_code == 1 and "no quote" in unknown.stderr
+    bad_suffix = runner.invoke(cli, ["export", "-o", str(tmp_path / "out.txt"), "--db", str(tmp_path / "q.db")])
+    assert bad_suffix.exit_code == 1 and "--format" in bad_suffix.stderr
+
+
+def test_cli_review_hints_when_datasette_missing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import quotes.review
+
+    monkeypatch.setattr(quotes.review, "datasette_installed", lambda: False)
+    Store(tmp_path / "q.db").close()
+    result = CliRunner().invoke(cli, ["review", "--db", str(tmp_path / "q.db")])
+    assert result.exit_code == 1 and "pip install 'quotes[review]'" in result.stderr
+
+
+def test_cli_review_serves_facets(tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> None:
+    pytest.importorskip("datasette")
+    db = tmp_path / "review.db"
+    with Store(db) as store:
+        article = Article.from_text("Talks\n\nKim said talks went well.\n", id="a", outlet="Sputnik")
+        start = article.text.index("talks went well")
+        found = Quote(article_id="a", content="talks went well", content_spans=((start, start + 15),), type="indirect", speaker="Kim Jong Un")
+        store.add_batch([(article, [found])])
+    result = CliRunner().invoke(cli, ["review", "--db", str(db), "--get", "/review/quote_rows.json?_search=talks&_shape=objects"])
+    assert result.exit_code == 0, result.output
+    page = json.loads(capfd.readouterr().out)  # datasette runs as a child process
+    assert [r["speaker"] for r in page["rows"]] == ["Kim Jong Un"]
+    assert {"speaker", "article_outlet", "type"} <= set(page["facet_results"])
+
+
+def test_every_store_command_has_an_example() -> None:
+    for name in ("ingest", "search", "speakers", "show", "export", "clusters", "review"):
+        command = cli_module.cli.commands[name]
+        assert "Example:" in (command.help or ""), name

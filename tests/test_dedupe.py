@@ -1,0 +1,358 @@
+"""The deduplicator: the pair decision, clusters, the incremental index, the CLI.
+
+Quote text written here is real: the seed article (corpora/) and the
+public-domain articles in ../shared/corpora-candidates, or short public
+statements. PolNeAR text is only read at run time (the ``polnear`` fixture).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import random
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from quotes.cli import cli
+from quotes.dedupe import (
+    ClusterIndex,
+    DedupeRecord,
+    MatchOptions,
+    cluster_id_for,
+    dedupe,
+    replace_options,
+    same_utterance,
+    to_row,
+)
+from quotes.errors import InputError
+from quotes.text import speaker_key
+
+ROOT = Path(__file__).resolve().parent.parent
+PAIRS = ROOT / "tests" / "data" / "dedupe_pairs.tsv"
+
+KCNA = (
+    "The Supreme Leader expressed his will and conviction that a great progress would surely be made in "
+    "solving the issues of utmost concern of the world and in attaining the goal set forth at the last talks "
+    "with the projected second DPRK-U.S. summit talks as an occasion,"
+)
+TWEET = (
+    "“Holding back the ‘war games’ during the negotiations was my request because they are very expensive "
+    "and set a bad light during a good faith negotiation. Also, quite provocative.”"
+)
+SANCTIONS = "“…the sanctions are going to remain on until such time as we see, you know, this is going to happen.”"
+BUSINESS = "“knows that we want to do business, we have to do business and we will do business,”"
+FISSILE = "“Yes, that’s correct … Yes, they continue to produce fissile material.”"
+UNACCEPTABLE = '"an unacceptable act that undermines security and stability in the region."'
+
+
+@pytest.mark.parametrize(
+    "case,a,b",
+    [
+        ("truncation", TWEET, "“Holding back the ‘war games’ during the negotiations was my request because they are very expensive”"),
+        ("truncation", KCNA, "a great progress would surely be made in solving the issues of utmost concern of the world"),
+        ("re-punctuation", SANCTIONS, "the sanctions are going to remain on until such time as we see - you know - this is going to happen"),
+        ("quote marks", BUSINESS, "''knows that we want to do business, we have to do business and we will do business''"),
+        ("quote marks", TWEET, '"Holding back the \'war games\' during the negotiations was my request because they are very '
+         'expensive and set a bad light during a good faith negotiation. Also, quite provocative."'),
+        ("capitals", BUSINESS, BUSINESS.upper()),
+        ("ellipsis", FISSILE, "Yes, that's correct. Yes, they continue to produce fissile material."),
+        ("ellipsis", KCNA, "The Supreme Leader expressed his will and conviction that a great progress would surely be made "
+         "... with the projected second DPRK-U.S. summit talks as an occasion"),
+        ("bracketed insertion", "“He’s smart, loves his people, he loves his country.”",
+         "“[Kim is] smart, loves his people, he loves his country.”"),
+        ("bracketed insertion", BUSINESS, "[Kim] knows that we want to do business, we have to do business and we will do business"),
+        ("typo", KCNA, KCNA.replace("conviction", "convicton")),
+        ("typo fixed", "There is no impact on Pacific excercises outside of the Korean Peninsula.",
+         "There is no impact on Pacific exercises outside of the Korean Peninsula."),
+        ("containment", TWEET, "my request because they are very expensive and set a bad light"),
+        ("containment", SANCTIONS, "the sanctions are going to remain on"),
+        ("cut at different places", TWEET, "my request because they are very expensive and set a bad light during a good "
+         "faith negotiation. Also, quite provocative."),
+        ("cut at different places", "Holding back the ‘war games’ during the negotiations was my request because they are very expensive",
+         "during the negotiations was my request because they are very expensive and set a bad light during a good faith negotiation"),
+        ("unicode forms", "Calderón: “we are not going to pay”", "Caldero\u0301n: \"we are not going to pay\""),
+    ],
+)
+def test_same_utterance_positive(case, a, b):
+    assert same_utterance(a, b), case
+    assert same_utterance(b, a), case  # symmetric
+
+
+@pytest.mark.parametrize(
+    "case,a,b",
+    [
+        # different sentences from one speech or one interview
+        ("same speech", "We will make America strong again.", "We will make America proud again."),
+        ("same speech", "We will make America safe again.", "And we will make America great again."),
+        ("same briefing", "“No decisions on subsequent war games have been made.”",
+         "“There is no impact on Pacific exercises outside of the Korean Peninsula.”"),
+        ("same official", "“That would never be the resolution of a process or the end of a process,”",
+         "“I don’t think that the administration has ever characterized a freeze as being the end goal. "
+         "That’s would be at the beginning of the process.”"),
+        ("same interview", "“He’s smart, loves his people, he loves his country.”",
+         "“But he’s starved them. He’s been brutal to them. He still loves his people?”"),
+        # a stock phrase inside a longer, different quote
+        ("stock phrase", "“complete, verifiable, and irreversible”",
+         "President Trump is determined to have the DPRK leader state the phrase complete, verifiable, and irreversible denuclearization"),
+        ("short phrase", "“productive and wonderful talks,”", "“The two had productive talks and wonderful dinners,”"),
+    ],
+)
+def test_same_utterance_negative(case, a, b):
+    assert not same_utterance(a, b), case
+    assert not same_utterance(b, a), case
+
+
+def test_same_phrase_said_by_two_people_is_kept_apart():
+    assert same_utterance(UNACCEPTABLE, UNACCEPTABLE)
+    assert not same_utterance(UNACCEPTABLE, UNACCEPTABLE, speaker_a="Jim Mattis", speaker_b="Itsunori Onodera")
+    assert same_utterance(UNACCEPTABLE, UNACCEPTABLE, speaker_a="Secretary Mattis", speaker_b="Jim Mattis")
+    assert same_utterance(UNACCEPTABLE, UNACCEPTABLE, speaker_a="Jim Mattis", speaker_b="he")  # unresolved: no veto
+    ignore = replace_options(use_speakers=False)
+    assert same_utterance(UNACCEPTABLE, UNACCEPTABLE, speaker_a="Jim Mattis", speaker_b="Itsunori Onodera", options=ignore)
+
+
+def test_short_fragment_needs_the_same_known_speaker():
+    # "her mind is shot" (4 words) is a fragment of Trump's tweet, but four words
+    # alone are a stock phrase; the same resolved speaker on both sides is evidence enough.
+    tweet, fragment = "Her mind is shot — resign!", "Her mind is shot!"
+    assert not same_utterance(tweet, fragment)
+    assert same_utterance(tweet, fragment, speaker_a="Donald Trump", speaker_b="Trump")
+
+
+def test_options_are_validated():
+    with pytest.raises(ValueError, match="near"):
+        MatchOptions(near=120)
+    with pytest.raises(ValueError, match="containment"):
+        MatchOptions(containment=0)
+
+
+# --- clusters -------------------------------------------------------------------
+
+
+def _appearances():
+    """One KCNA line carried by four outlets over a week, and one different quote."""
+    return [
+        {"id": "yonhap-1", "text": "a great progress would surely be made in solving the issues of utmost concern of the world",
+         "speaker": "Kim Jong-un", "outlet": "Yonhap", "date": "2018-10-08", "article_id": "y1", "spans": [[10, 98]]},
+        {"id": "kcna-1", "text": KCNA, "speaker": "KIM JONG UN", "outlet": "KCNA", "date": "2018-10-07T21:00:00+09:00",
+         "article_id": "k1", "spans": [[0, len(KCNA)]]},
+        {"id": "sputnik-1", "text": f"“{KCNA[:-1]}”", "speaker": "Kim Jong Un", "outlet": "Sputnik", "date": "2018-10-08"},
+        {"id": "voa-1", "text": KCNA.upper(), "speaker": None, "outlet": "VOA", "date": "2018-10-14"},
+        {"id": "dod-1", "text": UNACCEPTABLE, "speaker": "Jim Mattis", "outlet": "DoD", "date": "2017-08-31"},
+    ]
+
+
+def test_dedupe_clusters_one_utterance_with_every_appearance():
+    clusters = dedupe(_appearances())
+    assert [c.size for c in clusters] == [4, 1]
+    kim = clusters[0]
+    assert kim.first == "kcna-1"  # the earliest by publication date
+    assert kim.id == cluster_id_for("kcna-1")  # founded by its first appearance
+    assert kim.text == KCNA  # the longest complete version, as stored
+    assert speaker_key(kim.speaker) == "kim jong un" and not kim.speaker.isupper()  # unified, not in capitals
+    assert kim.outlets == ("KCNA", "Yonhap", "Sputnik", "VOA")
+    assert (kim.first_date, kim.last_date, kim.days) == ("2018-10-07T21:00:00+09:00", "2018-10-14", 7)
+    yonhap = next(a for a in kim.appearances if a.quote_id == "yonhap-1")
+    assert yonhap.article_id == "y1" and yonhap.spans == ((10, 98),) and yonhap.outlet == "Yonhap"
+
+
+def test_dedupe_never_changes_the_stored_text():
+    records = _appearances()
+    texts = {r["id"]: r["text"] for r in records}
+    for cluster in dedupe(records):
+        for appearance in cluster.appearances:
+            assert appearance.text == texts[appearance.quote_id]
+
+
+def test_dedupe_canonical_text_prefers_a_complete_version():
+    full = "Yes, that’s correct. Yes, they continue to produce fissile material."
+    elided = "Yes, that’s correct … Yes, they continue to produce fissile material [at Yongbyon]."
+    [cluster] = dedupe([{"id": "a", "text": elided}, {"id": "b", "text": full}])
+    assert cluster.text == full
+
+
+def test_dedupe_ids_do_not_depend_on_input_order():
+    records = _appearances()
+    expected = {c.id: sorted(a.quote_id for a in c.appearances) for c in dedupe(records)}
+    random.Random(3).shuffle(records)
+    assert {c.id: sorted(a.quote_id for a in c.appearances) for c in dedupe(records)} == expected
+
+
+def test_dedupe_never_merges_different_resolved_speakers_even_through_a_third_quote():
+    records = [
+        {"id": "1", "text": UNACCEPTABLE, "speaker": "Jim Mattis"},
+        {"id": "2", "text": UNACCEPTABLE},  # unresolved: could join either
+        {"id": "3", "text": UNACCEPTABLE, "speaker": "Itsunori Onodera"},
+    ]
+    clusters = dedupe(records)
+    assert len(clusters) == 2
+    for cluster in clusters:
+        speakers = {a.speaker for a in cluster.appearances if a.speaker}
+        assert len(speakers) <= 1
+
+
+def test_dedupe_accepts_records_and_dicts_alike():
+    records = _appearances()
+    as_records = [DedupeRecord.from_dict(r) for r in records]
+    assert [to_row(c) for c in dedupe(as_records)] == [to_row(c) for c in dedupe(records)]
+
+
+def test_dedupe_empty():
+    assert dedupe([]) == []
+
+
+@pytest.mark.parametrize(
+    "record,problem",
+    [
+        ({"text": "x"}, "no 'id'"),
+        ({"id": "1"}, "no 'text'"),
+        ({"id": "1", "text": 5}, "not a string"),
+        ({"id": "1", "text": "x", "date": "last Monday"}, "not an ISO 8601 date"),
+        ({"id": "1", "text": "x", "spans": "0-5"}, "spans"),
+        (["1", "x"], "not an object"),
+    ],
+)
+def test_dedupe_rejects_a_bad_record_naming_it(record, problem):
+    with pytest.raises(InputError, match=problem) as caught:
+        dedupe([{"id": "0", "text": "fine"}, record])
+    assert caught.value.source == "record 1"
+
+
+# --- incremental ------------------------------------------------------------------
+
+
+def test_index_new_articles_join_existing_clusters():
+    records = _appearances()
+    index = ClusterIndex()
+    first = index.add(records[:2])
+    assert first[0] == first[1]
+    later = index.add(records[2:])
+    assert later[:2] == [first[0], first[0]]  # the same, stable id
+    assert index.cluster(first[0]).size == 4
+    assert len(index) == 2 and index.record_count == 5
+    assert index.add(records[:1]) == [first[0]]  # adding a known id again is a no-op
+    assert index.record_count == 5
+
+
+def test_index_rebuilt_from_a_store_keeps_its_ids():
+    stored = [(r, "stored-cluster-7") for r in _appearances()[:2]]
+    index = ClusterIndex.from_assignments(stored)
+    assert index.cluster_of("kcna-1") == "stored-cluster-7"
+    [new] = index.add([_appearances()[2]])
+    assert new == "stored-cluster-7"
+
+
+def test_index_bridging_record_merges_clusters_and_reports_the_rename():
+    head = "Holding back the ‘war games’ during the negotiations was my request because they are very expensive"
+    tail = "my request because they are very expensive and set a bad light during a good faith negotiation"
+    index = ClusterIndex(options=replace_options(overlap_words=100))  # no merge on the overlap alone
+    a, b = index.add([{"id": "head", "text": head}, {"id": "tail", "text": tail}])
+    assert a != b
+    [c] = index.add([{"id": "tweet", "text": TWEET}])  # contains both
+    assert c == a  # the older cluster keeps its id
+    assert index.renamed == {b: a}
+    assert index.cluster(b).id == a  # an old id still finds its cluster
+    assert {x.quote_id for x in index.cluster(a).appearances} == {"head", "tail", "tweet"}
+
+
+def test_index_clusters_largest_first():
+    index = ClusterIndex()
+    index.add(_appearances())
+    sizes = [c.size for c in index.clusters()]
+    assert sizes == sorted(sizes, reverse=True)
+    assert [c.size for c in index.clusters(min_size=2)] == [4]
+
+
+def test_index_unknown_ids():
+    index = ClusterIndex()
+    with pytest.raises(KeyError):
+        index.cluster("nope")
+    with pytest.raises(KeyError):
+        index.cluster_of("nope")
+
+
+def test_from_quote_record():
+    from quotes.records import Quote
+
+    quote = Quote(article_id="a1", content="productive and wonderful talks", content_spans=((5, 35),), type="direct",
+                  speaker="Mike Pompeo", outlet="KCNA")
+    record = DedupeRecord.from_quote(quote, date="2018-10-08")
+    assert (record.id, record.text, record.speaker, record.outlet, record.article_id, record.spans) == (
+        quote.id, quote.content, "Mike Pompeo", "KCNA", "a1", ((5, 35),)
+    )
+
+
+# --- the CLI ------------------------------------------------------------------------
+
+
+def test_cli_dedupe_matches_the_library(tmp_path):
+    records = _appearances()
+    path = tmp_path / "quotes.jsonl"
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["dedupe", str(path)])
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert rows == [to_row(c) for c in dedupe(records)]
+    assert rows[0]["first"] == "kcna-1" and set(rows[0]) == {"cluster", "ids", "text", "speaker", "first"}
+
+
+def test_cli_dedupe_reports_bad_lines_and_keeps_the_others(tmp_path):
+    path = tmp_path / "quotes.jsonl"
+    lines = [json.dumps(r) for r in _appearances()[:2]]
+    path.write_text("\n".join([lines[0], "{not json", '{"id": "x"}', lines[1], lines[0]]) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["dedupe", str(path)])
+    assert result.exit_code == 1
+    assert f"{path}:2: is not JSON" in result.stderr
+    assert f"{path}:3: has no 'text'" in result.stderr
+    assert f"{path}:5: id 'yonhap-1' was already used on line 1" in result.stderr
+    [row] = [json.loads(line) for line in result.stdout.splitlines()]
+    assert sorted(row["ids"]) == ["kcna-1", "yonhap-1"]
+
+
+def test_cli_dedupe_missing_file():
+    result = CliRunner().invoke(cli, ["dedupe", "no/such/file.jsonl"])
+    assert result.exit_code == 1
+    assert "no/such/file.jsonl" in result.stderr
+
+
+def test_cli_dedupe_reads_stdin():
+    line = json.dumps({"id": "1", "text": "“can start up immediately if talks break down.”"})
+    result = CliRunner().invoke(cli, ["dedupe", "-"], input=line + "\n")
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["ids"] == ["1"]
+
+
+# --- PolNeAR: hand-labelled cross-article pairs ---------------------------------------------
+
+
+def _polnear_pairs(root):
+    texts: dict[str, str] = {}
+
+    def quote(name, start, end):
+        if name not in texts:
+            texts[name] = (root / "train" / "text" / f"{name}.txt").read_text(encoding="utf-8")
+        return texts[name][int(start) : int(end)]
+
+    lines = [x for x in PAIRS.read_text(encoding="utf-8").splitlines() if x and not x.startswith("#")]
+    for row in csv.DictReader(lines, delimiter="\t"):
+        yield (quote(row["file_a"], row["start_a"], row["end_a"]), quote(row["file_b"], row["start_b"], row["end_b"]),
+               row["label"] == "1", row["speaker_a"] or None, row["speaker_b"] or None)
+
+
+@pytest.mark.polnear
+@pytest.mark.parametrize("speakers", [False, True], ids=["text-only", "speakers"])
+def test_polnear_pairs_f1_and_negatives_merged(polnear, speakers):
+    pairs = list(_polnear_pairs(polnear))
+    assert sum(p[2] for p in pairs) >= 60 and sum(not p[2] for p in pairs) >= 60
+    tp = fp = fn = 0
+    for a, b, label, speaker_a, speaker_b in pairs:
+        merged = same_utterance(a, b, speaker_a=speaker_a if speakers else None, speaker_b=speaker_b if speakers else None)
+        tp += label and merged
+        fp += merged and not label
+        fn += label and not merged
+    precision, recall = tp / (tp + fp), tp / (tp + fn)
+    f1 = 2 * precision * recall / (precision + recall)
+    assert f1 >= 0.92, (precision, recall)
+    assert fp / sum(not p[2] for p in pairs) <= 0.05
