@@ -278,11 +278,16 @@ def _reported_object(cue: Token) -> list[Span]:
     for child in cue.rights:
         if child.is_punct and child.text in (",", ";", "\u2014", "--", "(") and tokens:
             break  # what follows a comma is the writer's, not the source's ("..., citing her work")
-        if child.dep_ in _OBJECT_DEPS:
+        if child.dep_ in _OBJECT_DEPS or (child.dep_ == "advcl" and _infinitival(child)):
             tokens.extend(child.subtree)
     if len([t for t in tokens if not t.is_punct]) < MIN_OBJECT_TOKENS:
         return []
     return _token_spans(cue.doc, tokens, exclude_leading_mark=True)
+
+
+def _infinitival(clause: Token) -> bool:
+    """ "(called) for X to act", "(urged them) to act": a clause of what is asked for, not of when."""
+    return any(c.dep_ in ("mark", "aux") and c.lower_ in ("for", "to") for c in clause.children)
 
 
 def _colon_after(doc: Doc, token: Token) -> Token | None:
@@ -595,19 +600,22 @@ def _colon_introducer(doc: Doc, span: SpacySpan, lexicon: CueLexicon) -> Token |
 _HEADLINE_SUFFIX_RE = re.compile(r"\s+[\u2013\u2014-]\s+\w+(\s\w+)?\s*$")
 
 
-def _headline_lines(text: str, furniture: list[Span]) -> Iterator[Span]:
-    """Short lines without a final full stop, in title style: headlines and link titles."""
+def _headline_lines(text: str, furniture: list[Span]) -> Iterator[tuple[Span, bool]]:
+    """Short lines that may be headlines or link titles, and whether each is in title case.
+
+    The first line of an article is its headline even in sentence case; other
+    lines must be in title case and lack a final full stop.
+    """
     for start, end in _line_spans(text):
         line = text[start:end].strip()
         words = line.split()
         if not (3 <= len(words) <= 20) or _inside_any(start + 1, furniture):
             continue
-        if line[-1] in ".!?\"\u201d" and start > 0:
-            continue
         capitalised = sum(1 for w in words if w[:1].isupper() or not w[:1].isalpha())
-        if capitalised >= 0.6 * len(words) or start == 0:
+        title_case = capitalised >= 0.6 * len(words) and line[-1] not in ".!?\"\u201d"
+        if title_case or not text[:start].strip():
             offset = text.index(line, start)
-            yield offset, offset + len(line)
+            yield (offset, offset + len(line)), title_case
 
 
 def _headline_cue(words: list[re.Match[str]], lexicon: CueLexicon, quoted: bool) -> int | None:
@@ -621,6 +629,11 @@ def _headline_cue(words: list[re.Match[str]], lexicon: CueLexicon, quoted: bool)
     return None
 
 
+def _in_name(doc: Doc, offset: int) -> bool:
+    token = next((t for t in doc if t.idx == offset), None)
+    return token is not None and token.ent_type_ in ("GPE", "ORG", "LOC", "FAC", "NORP", "WORK_OF_ART", "LAW", "EVENT")
+
+
 def _headlines(
     doc: Doc,
     lexicon: CueLexicon,
@@ -630,14 +643,16 @@ def _headlines(
 ) -> Iterator[Detection]:
     text = doc.text
     covered = [s for d in found for s in d.content_spans]
-    for start, end in _headline_lines(text, furniture):
+    for (start, end), title_case in _headline_lines(text, furniture):
         if any(_overlap((start, end), s) for s in covered):
             continue
         line = text[start:end]
         body_end = start + (_HEADLINE_SUFFIX_RE.search(line).start() if _HEADLINE_SUFFIX_RE.search(line) else len(line))
         line_regions = [r for r in regions if start <= r.start < end]
         words = list(re.finditer(r"\S+", text[start:body_end]))
-        cue_index = _headline_cue(words, lexicon, bool(line_regions))
+        cue_index = _headline_cue(words, lexicon, bool(line_regions)) if title_case else None
+        if cue_index is not None and _in_name(doc, start + words[cue_index].start()):
+            cue_index = None  # "United States", "Foreign Affairs": part of a name, not a verb
         colon = text.find(": ", start, body_end)
         if cue_index is not None and (colon < 0 or colon > start + words[cue_index].start()):
             cue = words[cue_index]

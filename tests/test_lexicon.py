@@ -15,6 +15,7 @@ from quotes.lexicon import (
     default_outlets,
     load_outlets,
 )
+from quotes.lexicon import _read_cue_rows, _rows  # the checks a cue file goes through
 
 
 @pytest.fixture(autouse=True)
@@ -83,6 +84,22 @@ def test_fixed_phrases() -> None:
         assert phrases[channel] == "source", channel
     for occasion in ("in remarks", "in a speech", "at a news conference", "told reporters"):
         assert phrases[occasion] == "speech", occasion
+
+
+@pytest.mark.parametrize(
+    ("line", "problem"),
+    [
+        ("according to source", r"expected cue<TAB>class"),  # spaces instead of a tab
+        ("say\tspeach", r"unknown cue class 'speach'"),
+        ("said!\tspeech", r"not a verb lemma"),
+        ("tell\tthought", r"'tell' is listed as 'speech' earlier"),
+    ],
+)
+def test_malformed_cue_rows_name_the_file_and_line(line: str, problem: str) -> None:
+    rows = _rows(f"# header\nsay\tspeech\ntell\tspeech\n{line}\n")
+    with pytest.raises(QuotesError, match=problem) as caught:
+        _read_cue_rows(rows, "cues_xx.tsv")
+    assert "cues_xx.tsv, line 4" in str(caught.value)
 
 
 def test_unknown_language_is_a_clear_error() -> None:
