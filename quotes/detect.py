@@ -79,8 +79,17 @@ class _Candidate:
     cue_class: str
 
 
-def detect(doc: Doc, *, lexicon: CueLexicon | None = None) -> list[Detection]:
-    """Every attribution in ``doc``, in text order."""
+def detect(doc: Doc, *, lexicon: CueLexicon | None = None, nested: bool = False) -> list[Detection]:
+    """Every attribution in ``doc``, in text order.
+
+    Args:
+        doc: a parsed Doc.
+        lexicon: the cue lexicon; the packaged English one by default.
+        nested: also report attributions inside the content of another
+            ("The source said [Clinton told police that ...]"). Off by default:
+            the outer attribution already carries that content, and annotated
+            news corpora such as PolNeAR mostly leave the inner one out.
+    """
     lexicon = lexicon or cue_lexicon(doc.lang_ if doc.lang_ in ("en",) else "en")
     text = doc.text
     furniture = _furniture_spans(text)
@@ -113,7 +122,19 @@ def detect(doc: Doc, *, lexicon: CueLexicon | None = None) -> list[Detection]:
         detections.append(found)
     detections.extend(_headlines(doc, lexicon, regions, furniture, detections))
     merged = _merge_split_quotes(text, sorted(detections, key=lambda d: d.content_spans[0]))
-    return [d for d in merged if d.rule != SHORT_RULE]
+    kept = [d for d in merged if d.rule != SHORT_RULE]
+    if not nested:
+        kept = [d for d in kept if not _nested_in_another(d, kept)]
+    return _continue_speakers(text, kept)
+
+
+def _nested_in_another(detection: Detection, detections: list[Detection]) -> bool:
+    if detection.cue_span is None:
+        return False
+    cue = detection.cue_span[0]
+    return any(
+        other is not detection and any(a <= cue < b for a, b in other.content_spans) for other in detections
+    )
 
 
 # --- page furniture ---------------------------------------------------------------
@@ -176,7 +197,7 @@ def _cue_candidates(doc: Doc, lexicon: CueLexicon) -> Iterator[_Candidate]:
         complement = next((c for c in token.children if c.dep_ == "ccomp"), None)
         speaker = _speaker_of(token)
         if complement is not None:
-            content = _token_spans(doc, _subtree(complement), exclude_leading_mark=True)
+            content = _token_spans(doc, _complement_tokens(token, complement), exclude_leading_mark=True)
             if content:
                 yield _Candidate(token, _cue_span(token), speaker, content, "ccomp", cue_class)
             continue
@@ -208,7 +229,7 @@ def _cue_candidates(doc: Doc, lexicon: CueLexicon) -> Iterator[_Candidate]:
             if content:
                 yield _Candidate(token, _cue_span(token), speaker, content, "colon", cue_class)
             continue
-        reported = _reported_object(token) if token.lemma_.lower() in _TMP_OBJECT_VERBS else []
+        reported = _reported_object(token) if token.lemma_.lower() in lexicon.object_verbs else []
         if reported:
             yield _Candidate(token, _cue_span(token), speaker, reported, "object", cue_class)
 
@@ -262,12 +283,37 @@ def _according_to(doc: Doc, according: Token) -> _Candidate | None:
 
 _OBJECT_DEPS = {"dobj", "dative", "prep", "xcomp", "oprd", "attr", "acomp", "pcomp"}
 MIN_OBJECT_TOKENS = 2
-_TMP_OBJECT_VERBS = set("""accuse praise criticize criticise condemn denounce blame attack blast slam defend endorse support
-oppose back reject dismiss deny propose demand urge request announce promise pledge vow call describe characterize label dub
-brand liken compare cite mention discuss question challenge dispute recommend predict forecast estimate warn threaten applaud
-welcome hail laud congratulate acknowledge admit confirm reveal disclose detail outline unveil recall ask want hope expect plan
-intend seek refuse decline agree fear decide show document highlight emphasize stress tout boast complain argue insist push
-suggest blame mock ridicule lambaste rip tout champion advocate favor favour""".split())
+_CLAUSE_MARKS = {"when", "if", "because", "while", "although", "though", "unless", "since", "as"}
+
+
+def _complement_tokens(cue: Token, complement: Token) -> list[Token]:
+    """The reported clause, with what the parser hung on the cue but belongs to the report.
+
+    "said it was too early to tell, and there was no evidence": the second
+    clause often attaches to "said" as a conjunct; "said there remains a
+    difference, when it comes to ...": the condition attaches to "said".
+    """
+    tokens = _without_asides(complement)
+    for child in cue.rights:
+        if child.i < complement.i:
+            continue
+        full_clause = any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in child.children)
+        if child.dep_ == "conj" and full_clause and _speaker_of(child) != _speaker_of(cue):
+            tokens.extend(_without_asides(child))
+        elif child.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in _CLAUSE_MARKS for c in child.children):
+            tokens.extend(_without_asides(child))
+    return tokens
+
+
+def _without_asides(head: Token) -> list[Token]:
+    """A subtree less the writer's asides: a participle clause after a comma ("..., engaging in ...")."""
+    dropped: set[int] = set()
+    for child in head.rights:
+        before = child.doc[child.left_edge.i - 1] if child.left_edge.i > 0 else None
+        if child.dep_ in ("advcl", "acl", "xcomp") and child.tag_ == "VBG" and before is not None and before.text == ",":
+            dropped.update(t.i for t in child.subtree)
+            dropped.add(before.i)
+    return [t for t in head.subtree if t.i not in dropped]
 
 
 def _reported_object(cue: Token) -> list[Span]:
@@ -276,13 +322,32 @@ def _reported_object(cue: Token) -> list[Span]:
         return []  # "the so-called plan", "a plan proposed last year": a modifier, not an attribution
     tokens: list[Token] = []
     for child in cue.rights:
-        if child.is_punct and child.text in (",", ";", "\u2014", "--", "(") and tokens:
+        if child.is_punct and child.text in (",", ";", "\u2014", "\u2015", "--", "(") and tokens:
             break  # what follows a comma is the writer's, not the source's ("..., citing her work")
+        if tokens and _circumstance(child):
+            break  # "... Wednesday on The Laura Ingraham Show": when and where, not what
         if child.dep_ in _OBJECT_DEPS or (child.dep_ == "advcl" and _infinitival(child)):
-            tokens.extend(child.subtree)
+            tokens.extend(t for t in child.subtree if not (t.is_punct and t.text in ("\u2014", "\u2015")) or t.i < child.i)
+            dash = next((t for t in child.subtree if t.text in ("\u2014", "\u2015", "--") and t.i > child.i), None)
+            if dash is not None:
+                tokens = [t for t in tokens if t.i < dash.i]
+                break
     if len([t for t in tokens if not t.is_punct]) < MIN_OBJECT_TOKENS:
         return []
     return _token_spans(cue.doc, tokens, exclude_leading_mark=True)
+
+
+_CIRCUMSTANCE_ENTS = {"DATE", "TIME", "GPE", "LOC", "FAC", "EVENT"}
+_CIRCUMSTANCE_PREPS = {"during", "at", "on", "in", "after", "before", "while", "amid", "since"}
+
+
+def _circumstance(child: Token) -> bool:
+    """A time or place modifier of the cue ("on Wednesday", "during a stop in Flint")."""
+    if child.dep_ == "npadvmod" or (child.dep_ == "advmod" and child.ent_type_ in _CIRCUMSTANCE_ENTS):
+        return True
+    if child.dep_ == "prep" and child.lower_ in _CIRCUMSTANCE_PREPS:
+        return True
+    return child.ent_type_ in ("DATE", "TIME")
 
 
 def _infinitival(clause: Token) -> bool:
@@ -496,6 +561,11 @@ def _attach_region(
             rule="direct:governing-cue" if direct else "mixed:governing-cue",
             confidence=0.8 if direct else 0.7,
         )
+    adjacent = _adjacent_attribution(doc, region)
+    if adjacent is not None:
+        return Detection(
+            pieces, "direct", _cue_span(adjacent), _speaker_of(adjacent), pieces, "direct:adjacent-cue", 0.8
+        )
     signature = _dash_signature(doc.text, region)
     if signature is not None:
         dash, name = signature
@@ -521,6 +591,34 @@ def _attach_region(
             pieces, "direct", _cue_span(introducer), _speaker_of(introducer), pieces, "direct:colon", 0.8
         )
     return Detection(pieces, "direct", None, None, pieces, "direct:no-cue", 0.4)
+
+
+MAX_ATTRIBUTION_CLAUSE_TOKENS = 5
+
+
+def _adjacent_attribution(doc: Doc, region: QuoteRegion) -> Token | None:
+    """The verb of a short clause right after a quotation: '"...," he continued.'
+
+    News puts the attribution there so regularly that any verb with a
+    subject counts, whether or not the lexicon knows it.
+    """
+    after = doc.char_span(region.end, min(len(doc.text), region.end + 120), alignment_mode="expand")
+    if after is None:
+        return None
+    clause = []
+    for token in after:
+        if token.is_space:
+            if "\n" in token.text:
+                break
+            continue
+        if token.text in (".", ",", ";", "!", "?", ":") or token.text in _QUOTE_CHARS:
+            break
+        clause.append(token)
+    head = clause[:MAX_ATTRIBUTION_CLAUSE_TOKENS]
+    for token in head:
+        if token.pos_ == "VERB" and any(c.dep_ == "nsubj" and c.i <= head[-1].i for c in token.children):
+            return token
+    return None
 
 
 # Dependents of a cue that never belong to what it reports.
@@ -682,6 +780,39 @@ def _headlines(
             confidence=0.6,
             headline=True,
         )
+
+
+def _continue_speakers(text: str, detections: list[Detection]) -> list[Detection]:
+    """A quotation opening the paragraph after an attributed quote continues its speaker.
+
+    '"...," he said.' followed by a paragraph that is only a quotation: news
+    leaves the attribution implicit, and readers (and annotators) carry it over.
+    """
+    result: list[Detection] = []
+    for detection in detections:
+        previous = result[-1] if result else None
+        if (
+            detection.rule == "direct:no-cue"
+            and previous is not None
+            and previous.type in ("direct", "mixed")
+            and previous.speaker_span is not None
+            and text[previous.content_spans[-1][1] : detection.content_spans[0][0]].count("\n") <= 3
+            and _opens_paragraph(text, detection.content_spans[0][0])
+        ):
+            detection = replace(
+                detection,
+                cue_span=previous.cue_span,
+                speaker_span=previous.speaker_span,
+                rule="direct:continuation",
+                confidence=0.6,
+            )
+        result.append(detection)
+    return result
+
+
+def _opens_paragraph(text: str, offset: int) -> bool:
+    line_start = text.rfind("\n", 0, offset) + 1
+    return not text[line_start:offset].strip(" \t\u00a0\"'\u201c\u201d\u2018\u00ab`")
 
 
 # --- quotes split by their attribution -------------------------------------------

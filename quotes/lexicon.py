@@ -22,7 +22,7 @@ from quotes.errors import QuotesError
 SUPPORTED_LANGUAGES = ("en",)
 
 #: The classes a cue can have (see the header of ``data/cues_en.tsv``).
-CUE_CLASSES = ("speech", "thought", "report", "source")
+CUE_CLASSES = ("speech", "thought", "report", "stance", "source")
 
 #: The kinds an outlet can be (see the header of ``data/outlets.tsv``).
 OUTLET_KINDS = ("agency", "newspaper", "broadcaster", "magazine", "online", "state-media")
@@ -62,6 +62,8 @@ class CueLexicon:
 
     verbs: dict[str, str]
     phrases: dict[str, str]
+    # Verbs whose direct object can be what is reported ("criticized the plan").
+    object_verbs: frozenset[str] = frozenset()
     # Nouns of saying that carry a that-clause ("the claim that ..."), from data/cue_nouns_<lang>.tsv.
     nouns: dict[str, str] = field(default_factory=dict)
 
@@ -86,13 +88,16 @@ def cue_lexicon(lang: str = "en") -> CueLexicon:
 def _read_cue_rows(rows: list[tuple[int, list[str]]], source: str) -> CueLexicon:
     verbs: dict[str, str] = {}
     phrases: dict[str, str] = {}
+    object_verbs: set[str] = set()
     for number, row in rows:
         where = f"{source}, line {number}"
-        if len(row) != 2 or not row[0] or not row[1]:
+        if len(row) not in (2, 3) or not row[0] or not row[1] or (len(row) == 3 and row[2] != "object"):
             raise QuotesError(
-                f"{where}: expected cue<TAB>class, found {len(row)} column(s) {row!r}; "
+                f"{where}: expected cue<TAB>class, optionally <TAB>object, found {len(row)} column(s) {row!r}; "
                 "separate the cue from its class with one tab"
             )
+        if len(row) == 3:
+            object_verbs.add(" ".join(row[0].lower().split()))
         cue, cue_class = " ".join(row[0].lower().split()), row[1]
         if cue_class not in CUE_CLASSES:
             raise QuotesError(
@@ -109,7 +114,7 @@ def _read_cue_rows(rows: list[tuple[int, list[str]]], source: str) -> CueLexicon
                 "a cue has one class"
             )
         table[cue] = cue_class
-    return CueLexicon(verbs=verbs, phrases=phrases)
+    return CueLexicon(verbs=verbs, phrases=phrases, object_verbs=frozenset(object_verbs))
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,322 @@
+"""The selective pipeline: parse only the paragraphs where an attribution can be.
+
+:func:`quotes.api.extract_articles` runs this by default; ``full_parse=True``
+runs every component on all the text instead (the reference this path must
+match). Per batch of articles:
+
+1. tokenizer, ``tok2vec`` and ``tagger`` on whole articles: the tagger is
+   cheap, and the tok2vec output of a whole article is what the parser reads,
+   so a paragraph parsed alone sees the same context as in the full run;
+2. each paragraph (a line, as ``quotes_paragraphs`` splits them) is kept for
+   the parser when it holds part of a quotation (:func:`quotes.marks.find_regions`)
+   or a word that could be a cue: a form whose lemma, by any of the
+   lemmatizer's rules or exceptions, is a cue verb or noun of the lexicon, or
+   one of the lexicon's cue phrases;
+3. ``quotes_paragraphs`` and the ``parser`` on runs of kept paragraphs, whose
+   arcs are copied back into the article's Doc; skipped paragraphs start a
+   sentence each and have no arcs (the detector finds nothing there without a
+   cue or a quotation mark, and never reads their arcs);
+4. the attribute ruler (as :class:`FastAttributeRuler`, the same rules
+   applied with array operations), ``lemmatizer`` and ``ner`` on whole
+   articles, so tags, lemmas and entities are there for the resolver
+   everywhere; then the ``quotes`` component.
+
+The Doc's text is the article's text, token for token, so every offset in a
+Quote indexes the article exactly as in the full run.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
+
+import numpy
+from spacy.attrs import DEP, HEAD, IS_SPACE, LEMMA, LOWER, MORPH, POS, SENT_START, TAG
+from spacy.language import Language
+from spacy.tokens import Doc
+from spacy.util import minibatch
+
+from quotes.lexicon import CueLexicon
+from quotes.marks import find_regions
+
+# The components this path runs itself; any other component of a pipeline
+# (a user's own) is run afterwards on whole articles, in pipeline order.
+_HANDLED = ("tok2vec", "tagger", "quotes_paragraphs", "parser", "attribute_ruler", "lemmatizer", "ner", "quotes")
+
+
+class CueGate:
+    """Which words could be cues, decided from their form alone, before any tagging.
+
+    A lemma depends on the tag, which is not known yet, so a form counts when
+    *any* tag would give it a cue lemma: the form itself, every exception
+    listed for it, every suffix rule that applies, and lemmas the attribute
+    ruler assigns to it. That over-counts ("states" passes for "state") and
+    never under-counts, which is the side a gate must err on.
+    """
+
+    def __init__(self, nlp: Language, lexicon: CueLexicon) -> None:
+        self.cues = set(lexicon.verbs) | set(lexicon.nouns) | {"according"}  # "according to" is read by form
+        self.phrases = tuple(sorted(lexicon.phrases))
+        lookups = nlp.get_pipe("lemmatizer").lookups if "lemmatizer" in nlp.pipe_names else None
+        self.rules: list[tuple[str, str]] = []
+        self.exceptions: list[dict[str, list[str]]] = []
+        if lookups is not None:
+            rules = lookups.get_table("lemma_rules", {})
+            self.rules = sorted({(old, new) for pos in rules for old, new in rules[pos]})
+            exceptions = lookups.get_table("lemma_exc", {})
+            self.exceptions = [exceptions[pos] for pos in exceptions]
+        self.ruler_lemmas: dict[str, set[str]] = {}
+        if "attribute_ruler" in nlp.pipe_names:
+            for group in nlp.get_pipe("attribute_ruler").patterns:
+                lemma = group["attrs"].get("LEMMA")
+                for pattern in group["patterns"] if lemma else ():
+                    for token in pattern:
+                        form = token.get("LOWER", token.get("ORTH"))
+                        if isinstance(form, str):
+                            self.ruler_lemmas.setdefault(form.lower(), set()).add(lemma.lower())
+                        else:  # a lemma set by tag or regex: it could land on any form
+                            self.cues.add("*")
+        self._memo: dict[str, bool] = {}
+
+    def could_be_cue(self, form: str) -> bool:
+        """Whether some tag would give this lowercase form a cue lemma."""
+        known = self._memo.get(form)
+        if known is not None:
+            return known
+        lemmas = {form, *self.ruler_lemmas.get(form, ())}
+        for table in self.exceptions:
+            lemmas.update(table.get(form, ()))
+        for old, new in self.rules:
+            if form.endswith(old):
+                lemmas.add(form[: len(form) - len(old)] + new)
+        found = "*" in self.cues or not lemmas.isdisjoint(self.cues)
+        if len(self._memo) < 500_000:  # the vocabulary of a long stream must not grow it forever
+            self._memo[form] = found
+        return found
+
+    def paragraphs(self, doc: Doc) -> list[tuple[int, int, bool]]:
+        """``(first token, end token, parse it?)`` for each paragraph of ``doc``.
+
+        Paragraphs start where ``quotes_paragraphs`` starts a sentence: at the
+        first non-space token after a line break.
+        """
+        if not len(doc):
+            return []
+        text = doc.text
+        starts = [0]
+        spaces = numpy.flatnonzero(doc.to_array(IS_SPACE)[:-1])
+        for i in spaces:
+            token = doc[int(i)]
+            if "\n" in token.text and not doc[int(i) + 1].is_space:
+                starts.append(int(i) + 1)
+        bounds = list(zip(starts, [*starts[1:], len(doc)]))
+        quoted = [(r.start, r.end) for r in find_regions(text)]
+        lowered = text.lower()
+        result = []
+        for first, end in bounds:
+            start_char = doc[first].idx
+            end_char = doc[end - 1].idx + len(doc[end - 1].text)
+            keep = (
+                any(a < end_char and b > start_char for a, b in quoted)
+                or any(self.could_be_cue(t.lower_) for t in doc[first:end])
+                or any(p in lowered[start_char:end_char] for p in self.phrases)
+            )
+            result.append((first, end, keep))
+        return result
+
+
+def _kept_runs(paragraphs: Sequence[tuple[int, int, bool]]) -> list[tuple[int, int]]:
+    """Runs of consecutive kept paragraphs, as token ranges: each is parsed as one piece."""
+    runs: list[tuple[int, int]] = []
+    for first, end, keep in paragraphs:
+        if not keep:
+            continue
+        if runs and runs[-1][1] == first:
+            runs[-1] = (runs[-1][0], end)
+        else:
+            runs.append((first, end))
+    return runs
+
+
+class FastAttributeRuler:
+    """spaCy's ``attribute_ruler`` with its rules evaluated on token arrays.
+
+    The stock component runs a :class:`~spacy.matcher.Matcher` whose ``IN`` and
+    ``REGEX`` predicates are Python calls per token and per pattern; in
+    ``en_core_web_sm`` that is a sixth of the pipeline's time for what is a
+    table lookup. The same rules are applied here in the same order (a later
+    rule overrides an earlier one), and :meth:`supports` refuses rule forms it
+    does not handle, so a pipeline with other rules keeps the stock component.
+    ``tests/test_bench.py`` checks both give the same attributes.
+    """
+
+    _KEYS = {"TAG": TAG, "LOWER": LOWER, "DEP": DEP, "IS_SPACE": IS_SPACE}
+    _ATTRS = ("TAG", "POS", "MORPH", "LEMMA", "DEP")
+
+    def __init__(self, ruler: Any) -> None:
+        self.ruler = ruler
+        self.vocab = ruler.vocab
+        self._regex_memo: dict[tuple[str, int], bool] = {}
+        # One rule per pattern, in the order of their groups: the stock component
+        # sorts its matches by group, so a later group's attributes win.
+        self.rules: list[tuple[list[list[tuple[int, str, Any]]], int, dict[int, int]]] = []
+        for group, attrs, index in zip(ruler.patterns, ruler.attrs, ruler.indices, strict=True):
+            for pattern in group["patterns"]:
+                specs = [[self._spec(key, value) for key, value in token.items()] for token in pattern]
+                self.rules.append((specs, index, dict(attrs)))
+
+    @classmethod
+    def supports(cls, ruler: Any) -> bool:
+        """Whether every rule is of a form this class evaluates (else keep the stock component)."""
+        for group in ruler.patterns:
+            if set(group["attrs"]) - set(cls._ATTRS):
+                return False
+            for token in (t for pattern in group["patterns"] for t in pattern):
+                for key, value in token.items():
+                    if key not in cls._KEYS or isinstance(value, (int, float)) and not isinstance(value, bool):
+                        return False
+                    if isinstance(value, dict):
+                        (op, _), = value.items() if len(value) == 1 else ((None, None),)
+                        if op not in ("IN", "NOT_IN", "REGEX") or op == "REGEX" and key != "LOWER":
+                            return False
+        return True
+
+    def _spec(self, key: str, value: Any) -> tuple[int, str, Any]:
+        attr = self._KEYS[key]
+        if isinstance(value, bool):
+            return attr, "eq", int(value)
+        if isinstance(value, str):
+            return attr, "eq", self.vocab.strings.add(value)
+        (op, operand), = value.items()
+        if op == "REGEX":
+            return attr, "regex", re.compile(operand)
+        return attr, op, numpy.array([self.vocab.strings.add(v) for v in operand], dtype=numpy.uint64)
+
+    def _test(self, spec: tuple[int, str, Any], column: numpy.ndarray, doc: Doc, offset: int) -> numpy.ndarray:
+        _, op, operand = spec
+        if op == "eq":
+            return column == numpy.uint64(operand)
+        if op == "IN":
+            return numpy.isin(column, operand)
+        if op == "NOT_IN":
+            return ~numpy.isin(column, operand)
+        # REGEX: searched once per distinct form, as the Matcher searches the token's text for it.
+        unique, first, inverse = numpy.unique(column, return_index=True, return_inverse=True)
+        hits = numpy.array(
+            [self._regex(operand, int(key), doc[int(i) + offset].lower_) for key, i in zip(unique, first)], dtype=bool
+        )
+        return hits[inverse]
+
+    def _regex(self, pattern: re.Pattern[str], key: int, form: str) -> bool:
+        memo_key = (pattern.pattern, key)
+        found = self._regex_memo.get(memo_key)
+        if found is None:
+            found = bool(pattern.search(form))
+            if len(self._regex_memo) < 200_000:
+                self._regex_memo[memo_key] = found
+        return found
+
+    def __call__(self, doc: Doc) -> Doc:
+        n = len(doc)
+        if not n:
+            return doc
+        columns = dict(zip((TAG, LOWER, DEP, IS_SPACE), doc.to_array([TAG, LOWER, DEP, IS_SPACE]).T))
+        targets = [TAG, POS, MORPH, LEMMA, DEP]
+        values = doc.to_array(targets)
+        written = numpy.zeros(len(targets), dtype=bool)
+        for specs, index, attrs in self.rules:
+            span = len(specs)
+            if span > n:
+                continue
+            hit = numpy.ones(n - span + 1, dtype=bool)
+            for offset, token_specs in enumerate(specs):
+                for spec in token_specs:
+                    hit &= self._test(spec, columns[spec[0]][offset : offset + n - span + 1], doc, offset)
+            where = numpy.flatnonzero(hit) + (index if index >= 0 else span + index)
+            if not len(where):
+                continue
+            for attr, value in attrs.items():
+                column = targets.index(attr)
+                values[where, column] = value
+                written[column] = True
+        if written.any():
+            chosen = [t for t, w in zip(targets, written) if w]
+            doc.from_array(chosen, values[:, written])
+        return doc
+
+
+class SelectivePipeline:
+    """Runs a quotes pipeline (from :func:`quotes.api.load_pipeline`) selectively; see the module docstring."""
+
+    def __init__(self, nlp: Language) -> None:
+        missing = [name for name in ("tok2vec", "tagger", "parser", "quotes") if name not in nlp.pipe_names]
+        if missing:
+            raise ValueError(f"the selective path needs the components {missing}; run the full pipeline instead")
+        self.nlp = nlp
+        self.pipes = dict(nlp.pipeline)
+        quotes = self.pipes["quotes"]
+        self.gate = CueGate(nlp, quotes.lexicon)
+        ruler = self.pipes.get("attribute_ruler")
+        self.ruler = FastAttributeRuler(ruler) if ruler is not None and FastAttributeRuler.supports(ruler) else ruler
+        self.others = [(name, pipe) for name, pipe in nlp.pipeline if name not in _HANDLED]
+
+    def pipe(self, texts: Iterable[str], *, batch_size: int = 16) -> Iterator[Doc]:
+        for batch in minibatch(texts, batch_size):
+            yield from self._batch([self.nlp.make_doc(text) for text in batch])
+
+    def _batch(self, docs: list[Doc]) -> list[Doc]:
+        pipes = self.pipes
+        size = max(1, len(docs))
+        for name in ("tok2vec", "tagger"):
+            docs = list(pipes[name].pipe(docs, batch_size=size))
+        # Pieces to parse: a whole article when every paragraph is kept, else its kept runs.
+        pieces: list[Doc] = []
+        plans: list[tuple[list[tuple[int, int, bool]], list[tuple[int, int]]] | None] = []
+        for doc in docs:
+            paragraphs = self.gate.paragraphs(doc)
+            runs = _kept_runs(paragraphs)
+            if runs == [(0, len(doc))] or not len(doc):
+                plans.append(None)
+                pieces.append(doc)
+            else:
+                plans.append((paragraphs, runs))
+                pieces.extend(doc[a:b].as_doc() for a, b in runs)  # as_doc carries the tok2vec tensor
+        splitter = pipes.get("quotes_paragraphs")
+        if splitter is not None:
+            pieces = [splitter(piece) for piece in pieces]
+        pieces = list(pipes["parser"].pipe(pieces, batch_size=max(1, len(pieces))))
+        position = 0
+        for doc, plan in zip(docs, plans, strict=True):
+            if plan is None:
+                position += 1
+                continue
+            paragraphs, runs = plan
+            _copy_parse(doc, paragraphs, [(a, b, pieces[position + n]) for n, (a, b) in enumerate(runs)])
+            position += len(runs)
+        for doc in docs:
+            if self.ruler is not None:
+                self.ruler(doc)
+            if "lemmatizer" in pipes:
+                pipes["lemmatizer"](doc)
+        if "ner" in pipes:
+            docs = list(pipes["ner"].pipe(docs, batch_size=size))
+        for _, pipe in self.others:
+            docs = [pipe(doc) for doc in docs]
+        return [pipes["quotes"](doc) for doc in docs]
+
+
+def _copy_parse(doc: Doc, paragraphs: Sequence[tuple[int, int, bool]], parsed: Sequence[tuple[int, int, Doc]]) -> None:
+    """Arcs of the parsed pieces into the article's Doc; a sentence per skipped paragraph."""
+    arcs = numpy.zeros((len(doc), 2), dtype=numpy.uint64)
+    for first, end, piece in parsed:
+        arcs[first:end] = piece.to_array([HEAD, DEP])  # heads are relative: they stay valid
+    doc.from_array([HEAD, DEP], arcs)
+    # from_array made each parsed sentence's first token a start and every other token not one;
+    # without arcs, a skipped paragraph is one sentence, as quotes_paragraphs would begin it.
+    starts = doc.to_array([SENT_START]).astype(numpy.int64)
+    for first, end, keep in paragraphs:
+        if not keep:
+            starts[first] = 1
+            starts[first + 1 : end] = -1
+    doc.from_array([SENT_START], starts.astype(numpy.uint64))
