@@ -1,48 +1,483 @@
-"""The attribution resolver: a canonical speaker and an outlet for each detection."""
+"""The attribution resolver: a canonical speaker and an outlet for each detection.
+
+Speakers are resolved inside one article:
+
+* names: every PERSON mention is grouped with the others that spell the same
+  name ("Kim Jong Un", "Kim Jong-un") or a part of it ("Kim", "Mr. Pompeo");
+  the group's canonical name is its most frequent full form;
+* pronouns (he, she, they, it) go to the nearest earlier speaker or entity of a
+  compatible kind, and stay unresolved when there is none;
+* descriptions go to what they describe: "the agency", "the paper" to the
+  outlet last named of that kind; "the official", "the North Korean leader",
+  "The Supreme Leader" to the person whose title has that head noun;
+* an outlet that speaks ("KCNA reported", "the paper stressed") is both the
+  speaker and the outlet.
+
+Outlets come from the outlet gazetteer (``quotes/data/outlets.tsv``): an outlet
+named in the attribution ("told Reuters", "in an interview with CNN", "in a
+message carried by KCNA", "according to Yonhap"); a generic one ("state
+media", "local media") is linked to the outlet the article names nearby.
+
+Each quote keeps the mention as written beside the canonical name, a role when
+the text gives one, a confidence and ``resolution``: the rule that named the
+speaker, for a fact-checker who asks why.
+"""
 
 from __future__ import annotations
 
-from spacy.tokens import Doc
+import dataclasses
+import re
+from collections import Counter
+from dataclasses import dataclass, field
 
-from quotes.detect import Detection
-from quotes.lexicon import OutletGazetteer, default_outlets
-from quotes.records import Quote
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span as SpacySpan, Token
+from spacy.vocab import Vocab
+
+from quotes.detect import DATELINE_RE, Detection
+from quotes.lexicon import Outlet, OutletGazetteer, cue_lexicon, default_outlets
+from quotes.records import Quote, Span
+
+PERSON_PRONOUNS = {"he", "she", "him", "her", "his"}
+GROUP_PRONOUNS = {"they", "them", "their"}
+THING_PRONOUNS = {"it", "its"}
+FIRST_PERSON = {"i", "we", "me", "us", "my", "our"}
+# Descriptions that point back at an outlet, by the outlet kinds they fit.
+OUTLET_DESCRIPTIONS = {
+    "agency": ("agency", "state-media"),
+    "paper": ("newspaper", "state-media"),
+    "newspaper": ("newspaper", "state-media"),
+    "daily": ("newspaper",),
+    "broadcaster": ("broadcaster", "state-media"),
+    "network": ("broadcaster",),
+    "channel": ("broadcaster",),
+    "outlet": ("agency", "newspaper", "broadcaster", "online", "magazine", "state-media"),
+    "magazine": ("magazine",),
+    "media": ("agency", "state-media", "newspaper", "broadcaster"),
+    "report": ("agency", "state-media", "newspaper", "broadcaster", "online"),
+    "reports": ("agency", "state-media", "newspaper", "broadcaster", "online"),
+}
+# Words that make a media mention generic ("state media", "local media") rather than named.
+GENERIC_MEDIA_RE = re.compile(
+    r"\b(state|state-run|state-controlled|official|local|national|government|[A-Z][a-z]+(?:an|ese|ish|i))\s+"
+    r"(media|news agency|television|TV|press|newspapers?|broadcaster)\b",
+    re.IGNORECASE,
+)
+TITLE_WORDS = {"mr", "mrs", "ms", "miss", "dr", "sir", "dame", "gen", "sen", "rep", "gov", "lt", "col", "capt", "prof"}
+# How near (in characters) an earlier mention must be for a pronoun to reach it.
+PRONOUN_REACH = 1500
+# How near a named outlet must be to give a generic "state media" its name.
+GENERIC_OUTLET_REACH = 1500
 
 
-def _content_text(text: str, spans: tuple[tuple[int, int], ...]) -> str:
-    return " ... ".join(text[a:b] for a, b in spans)
+def _name_key(name: str) -> str:
+    """Spellings of one name compare equal: case, hyphens, dots and spaces do not count."""
+    return re.sub(r"[\s\-\u2010\u2011.'\u2019]+", " ", name).strip().casefold()
 
 
-def resolve(
-    doc: Doc,
-    detections: list[Detection],
-    *,
-    article_id: str = "",
-    outlets: OutletGazetteer | None = None,
-) -> list[Quote]:
-    """Quotes with speakers and outlets for the detections of one article."""
-    outlets = outlets or default_outlets()
-    text = doc.text
-    quotes = []
-    for detection in detections:
-        mention = text[slice(*detection.speaker_span)] if detection.speaker_span else None
-        cue = text[slice(*detection.cue_span)] if detection.cue_span else None
-        quotes.append(
-            Quote(
-                article_id=article_id,
-                content=_content_text(text, detection.content_spans),
-                content_spans=detection.content_spans,
-                type=detection.type,
-                cue=cue,
-                cue_span=detection.cue_span,
-                speaker_mention=mention,
-                speaker_span=detection.speaker_span,
-                speaker=mention,
-                confidence=round(detection.confidence, 2),
-                quoted_spans=detection.quoted_spans,
-                rule=detection.rule,
-                resolution="mention" if mention else "",
-                headline=detection.headline,
+def _strip_possessive(text: str) -> str:
+    return re.sub(r"[\u2019']s?$", "", text.strip())
+
+
+@dataclass(slots=True)
+class _Person:
+    """One person of the article, with every spelling and title seen."""
+
+    canonical: str
+    forms: Counter[str] = field(default_factory=Counter)
+    roles: list[str] = field(default_factory=list)
+    first_seen: int = 0
+
+
+@dataclass(slots=True)
+class _ArticleIndex:
+    """People, outlets and organisations one article names, with where."""
+
+    persons: list[_Person]
+    by_token: dict[str, list[_Person]]
+    person_mentions: list[tuple[int, _Person]]
+    outlet_mentions: list[tuple[int, int, Outlet]]
+    org_mentions: list[tuple[int, str]]
+
+    def person_for(self, name: str) -> _Person | None:
+        key = _name_key(name)
+        for person in self.persons:
+            if key in {_name_key(f) for f in person.forms}:
+                return person
+        tokens = [t for t in key.split() if t not in TITLE_WORDS]
+        if not tokens:
+            return None
+        # A part of a name ("Kim", "Pompeo") points at the one person who has it.
+        candidates = {id(p): p for t in tokens for p in self.by_token.get(t, [])}
+        matching = [p for p in candidates.values() if all(t in _name_key(p.canonical).split() for t in tokens)]
+        return _most_mentioned(matching)
+
+
+def _most_mentioned(persons: list[_Person]) -> _Person | None:
+    """The one person a partial name points at: the only candidate, or the one named clearly most often."""
+    if len(persons) <= 1:
+        return persons[0] if persons else None
+    ranked = sorted(persons, key=lambda p: -sum(p.forms.values()))
+    return ranked[0] if sum(ranked[0].forms.values()) > sum(ranked[1].forms.values()) else None
+
+
+class Resolver:
+    """Resolves the speakers and outlets of one article's detections."""
+
+    def __init__(self, vocab: Vocab, outlets: OutletGazetteer | None = None, *, make_doc=None) -> None:
+        self.outlets = outlets or default_outlets()
+        self.lexicon = cue_lexicon()
+        self._exact = PhraseMatcher(vocab, attr="ORTH")
+        self._folded = PhraseMatcher(vocab, attr="LOWER")
+        make = make_doc or (lambda text: Doc(vocab, words=text.split()))
+        for outlet in self.outlets.outlets:
+            for alias in {outlet.name, *outlet.aliases}:
+                if "(" in alias:
+                    continue  # a disambiguated label ("Time (magazine)"), not a form found in text
+                pattern = make(alias)
+                if alias.isupper():
+                    self._exact.add(outlet.name, [pattern])
+                else:
+                    self._folded.add(outlet.name, [pattern])
+
+    # --- the article index ------------------------------------------------------
+
+    def _has_cue_word(self, ent: SpacySpan) -> bool:
+        lexicon = self.lexicon
+        for token in ent[1:]:
+            form = token.lower_
+            if any(lexicon.verb_class(stem) for stem in (form[:-1], form[:-2]) if form.endswith("s") and stem):
+                return True
+        return False
+
+    def _outlet_mentions(self, doc: Doc) -> list[tuple[int, int, Outlet]]:
+        found = []
+        for matcher, folded in ((self._exact, False), (self._folded, True)):
+            for match_id, start, end in matcher(doc):
+                span = doc[start:end]
+                if folded and not span.text[:1].isupper() and not span.text.lower().startswith("the "):
+                    continue  # "the hill", "time": common words, not mastheads
+                outlet = self.outlets.lookup(doc.vocab.strings[match_id]) or self.outlets.lookup(span.text)
+                if outlet is not None:
+                    found.append((span.start_char, span.end_char, outlet))
+        found.sort(key=lambda m: (m[0], -(m[1] - m[0])))
+        kept: list[tuple[int, int, Outlet]] = []
+        for mention in found:
+            if kept and mention[0] < kept[-1][1]:
+                continue  # keep the longest of overlapping matches
+            kept.append(mention)
+        return kept
+
+    def _index(self, doc: Doc) -> _ArticleIndex:
+        # The publisher in a dateline ("MOSCOW (Sputnik) -") carries the whole article, not one quote.
+        datelines = [m.span() for m in DATELINE_RE.finditer(doc.text)]
+        outlet_mentions = [m for m in self._outlet_mentions(doc) if not any(a <= m[0] < b for a, b in datelines)]
+        outlet_chars = {i for a, b, _ in outlet_mentions for i in range(a, b)}
+        groups: dict[str, _Person] = {}
+        mentions: list[tuple[int, str, SpacySpan]] = []
+        for ent in doc.ents:
+            if ent.label_ != "PERSON" or ent.start_char in outlet_chars:
+                continue
+            name = _strip_possessive(ent.text)
+            if not name or not name[0].isupper() or self._has_cue_word(ent):
+                continue  # "Kim Hopes" in a headline: a name and a verb, not a name
+            mentions.append((ent.start_char, name, ent))
+        # Full names first, so that a later "Kim" joins "Kim Jong-un".
+        persons: list[_Person] = []
+        by_token: dict[str, list[_Person]] = {}
+        for start, name, ent in sorted(mentions, key=lambda m: (-len(_name_key(m[1]).split()), m[0])):
+            key = _name_key(name)
+            person = groups.get(key)
+            if person is None:
+                tokens = [t for t in key.split() if t not in TITLE_WORDS]
+                containing = {id(p): p for t in tokens for p in by_token.get(t, [])}
+                matching = [p for p in containing.values() if all(t in _name_key(p.canonical).split() for t in tokens)]
+                person = _most_mentioned(matching) if matching else None
+            if person is None:
+                person = _Person(canonical=name, first_seen=start)
+                persons.append(person)
+                for token in key.split():
+                    if token not in TITLE_WORDS:
+                        by_token.setdefault(token, []).append(person)
+            groups[key] = person
+            person.forms[name] += 1
+            role = _title_before(ent)
+            if role:
+                person.roles.append(role)
+        for person in persons:
+            words = len(_name_key(person.canonical).split())
+            full = [(count, form) for form, count in person.forms.items() if len(_name_key(form).split()) >= words]
+            if full:
+                person.canonical = max(full)[1]  # the most frequent full spelling
+        person_mentions = sorted((start, groups[_name_key(name)]) for start, name, _ in mentions)
+        org_mentions = [
+            (ent.start_char, re.sub(r"^the\s+", "", _strip_possessive(ent.text), flags=re.I))
+            for ent in doc.ents
+            if ent.label_ in ("ORG", "NORP", "GPE") and ent.start_char not in outlet_chars
+        ]
+        return _ArticleIndex(persons, by_token, person_mentions, outlet_mentions, org_mentions)
+
+    # --- resolution -------------------------------------------------------------
+
+    def __call__(self, doc: Doc, detections: list[Detection], *, article_id: str = "") -> list[Quote]:
+        index = self._index(doc)
+        text = doc.text
+        quotes: list[Quote] = []
+        previous_speakers: list[tuple[int, str, str]] = []  # (offset, canonical, kind)
+        paragraph_outlet: dict[int, str] = {}
+        for detection in detections:
+            mention = text[slice(*detection.speaker_span)] if detection.speaker_span else None
+            speaker, kind, role, resolution, outlet = None, "", None, "no-speaker", None
+            if detection.speaker_span is not None:
+                speaker, kind, role, resolution, outlet = self._speaker(doc, index, detection, previous_speakers)
+            channel = _channel_outlet(doc, index, detection)
+            if outlet is None and channel is not None:
+                outlet = channel
+            paragraph = text.rfind("\n", 0, detection.content_spans[0][0])
+            if outlet is None and paragraph in paragraph_outlet and kind != "outlet":
+                outlet, resolution = paragraph_outlet[paragraph], resolution + "+paragraph-outlet"
+            if outlet is not None:
+                paragraph_outlet[paragraph] = outlet
+            if speaker is not None:
+                previous_speakers.append((detection.content_spans[0][0], speaker, kind))
+            confidence = detection.confidence
+            if detection.speaker_span is not None and speaker is None:
+                confidence -= 0.1
+            elif resolution.startswith(("pronoun", "description")):
+                confidence -= 0.05
+            quotes.append(
+                Quote(
+                    article_id=article_id,
+                    content=" ... ".join(text[a:b] for a, b in detection.content_spans),
+                    content_spans=detection.content_spans,
+                    type=detection.type,
+                    cue=text[slice(*detection.cue_span)] if detection.cue_span else None,
+                    cue_span=detection.cue_span,
+                    speaker_mention=mention,
+                    speaker_span=detection.speaker_span,
+                    speaker=speaker,
+                    speaker_role=role,
+                    outlet=outlet,
+                    confidence=round(max(0.05, min(confidence, 0.99)), 2),
+                    quoted_spans=detection.quoted_spans,
+                    rule=detection.rule,
+                    resolution=resolution,
+                    headline=detection.headline,
+                )
             )
+        return _name_reports(text, quotes)
+
+    def _speaker(
+        self,
+        doc: Doc,
+        index: _ArticleIndex,
+        detection: Detection,
+        previous: list[tuple[int, str, str]],
+    ) -> tuple[str | None, str, str | None, str, str | None]:
+        """(canonical speaker, kind, role, resolution, outlet) for a detection's speaker mention."""
+        start, end = detection.speaker_span  # type: ignore[misc]
+        text = doc.text
+        mention = text[start:end]
+        span = doc.char_span(start, end, alignment_mode="expand")
+        head = span.root if span is not None else None
+        lowered = mention.strip().lower()
+        # An outlet named in the mention speaks for itself.
+        named_outlets = [o for a, b, o in index.outlet_mentions if a >= start and b <= end]
+        if named_outlets:
+            name = named_outlets[-1].name
+            return name, "outlet", None, "outlet", name
+        if head is not None and head.lower_ in PERSON_PRONOUNS | GROUP_PRONOUNS | THING_PRONOUNS and len(span) <= 2:
+            return self._pronoun(index, head.lower_, start, previous)
+        if lowered in FIRST_PERSON:
+            return None, "", None, "first-person", None
+        # Descriptions: "the agency", "the paper", "The Supreme Leader", "the official".
+        described = self._description(index, span, start) if span is not None else None
+        if described is not None:
+            return described
+        persons = [p for a, p in index.person_mentions if start <= a < end]
+        if persons:
+            unique = list(dict.fromkeys(p.canonical for p in persons))
+            role = _role_in_mention(mention, persons[0])
+            resolution = "name" if len(unique) == 1 else "names"
+            return "; ".join(sorted(unique)), "person", role, resolution, None
+        person = index.person_for(_strip_possessive(mention))
+        if person is None and span is not None:
+            # "North Korea's Kim": the name is the last proper noun, the rest describes it.
+            for token in reversed(span):
+                if token.pos_ == "PROPN" and (person := index.person_for(_strip_possessive(token.text))):
+                    break
+        if person is not None:
+            return person.canonical, "person", None, "partial-name", None
+        orgs = [name for a, name in index.org_mentions if start <= a < end]
+        if orgs:
+            return orgs[0], "org", None, "organisation", None
+        generic = GENERIC_MEDIA_RE.search(mention)
+        if generic is not None:
+            outlet = _nearest_outlet(index, start, _generic_kinds(generic.group()))
+            if outlet is not None:
+                return outlet.name, "outlet", None, "generic-media", outlet.name
+        return None, "", None, "unnamed", None
+
+    def _pronoun(
+        self, index: _ArticleIndex, pronoun: str, start: int, previous: list[tuple[int, str, str]]
+    ) -> tuple[str | None, str, str | None, str, str | None]:
+        wanted = {"person"} if pronoun in PERSON_PRONOUNS else ({"org", "outlet"} if pronoun in THING_PRONOUNS else {"org", "outlet", "person"})
+        for offset, name, kind in reversed(previous):
+            if start - offset > PRONOUN_REACH:
+                break
+            if kind in wanted:
+                return name, kind, None, "pronoun:previous-speaker", name if kind == "outlet" else None
+        if "person" in wanted:
+            earlier = [(a, p) for a, p in index.person_mentions if a < start and start - a <= PRONOUN_REACH]
+            if earlier:
+                return earlier[-1][1].canonical, "person", None, "pronoun:nearest-person", None
+        return None, "", None, "pronoun:unresolved", None
+
+    def _description(
+        self, index: _ArticleIndex, span: SpacySpan, start: int
+    ) -> tuple[str | None, str, str | None, str, str | None] | None:
+        words = [t for t in span if not t.is_punct]
+        if not words or words[0].lower_ not in ("the", "this", "that") or any(t.ent_type_ == "PERSON" for t in span):
+            return None
+        head = span.root.lower_
+        if head in OUTLET_DESCRIPTIONS:
+            outlet = _nearest_outlet(index, start, OUTLET_DESCRIPTIONS[head], before_only=True)
+            if outlet is not None:
+                return outlet.name, "outlet", None, f"description:{head}", outlet.name
+            return None, "", None, "description:unresolved", None
+        # "the official", "the North Korean leader": the person last named with that title.
+        best: tuple[int, _Person] | None = None
+        for offset, person in index.person_mentions:
+            if offset >= start:
+                break
+            if any(head in role.lower().split() for role in person.roles):
+                best = (offset, person)
+        if best is not None:
+            return best[1].canonical, "person", None, f"description:{head}", None
+        return None
+
+
+def _generic_kinds(phrase: str) -> tuple[str, ...]:
+    """Which outlets a generic phrase can stand for: "state media" only for state media."""
+    if re.match(r"(state|official|government)", phrase, re.IGNORECASE):
+        return ("state-media",)
+    return ("agency", "state-media", "newspaper", "broadcaster")
+
+
+def _title_before(ent: SpacySpan) -> str | None:
+    """The title written before a name: "US Secretary of State" in "US Secretary of State Mike Pompeo"."""
+    doc = ent.doc
+    tokens: list[Token] = []
+    i = ent.start - 1
+    while i >= 0:
+        token = doc[i]
+        if token.is_space or token.text in (",", ";", ":", "(", ")", "\u2013", "\u2014", "-") or token.lower_ in ("said", "told", "and", "by", "with", "to", "that"):
+            break
+        if token.pos_ in ("VERB", "AUX", "PRON", "DET", "SCONJ", "CCONJ", "PUNCT") and token.lower_ != "of":
+            break
+        if token.ent_type_ in ("DATE", "TIME", "CARDINAL") or token.text.endswith(("\u2019s", "'s")):
+            break
+        tokens.insert(0, token)
+        i -= 1
+    while tokens and tokens[0].lower_ in ("of", "the"):
+        tokens.pop(0)
+    if not tokens or not any(t.text[:1].isupper() or t.pos_ == "NOUN" for t in tokens):
+        return None
+    return doc[tokens[0].i : tokens[-1].i + 1].text
+
+
+def _role_in_mention(mention: str, person: _Person) -> str | None:
+    """The part of a mention that is a title, not the name."""
+    for form in sorted(person.forms, key=len, reverse=True):
+        at = mention.find(form)
+        if at > 0:
+            role = mention[:at].strip(" ,")
+            role = re.sub(r"^(the|a|an)\s+", "", role, flags=re.IGNORECASE)
+            return role or None
+    return person.roles[0] if person.roles else None
+
+
+def _nearest_outlet(
+    index: _ArticleIndex, offset: int, kinds: tuple[str, ...], *, before_only: bool = False
+) -> Outlet | None:
+    """The named outlet of one of ``kinds`` nearest to ``offset`` (earlier ones first)."""
+    earlier = [(offset - a, o) for a, _, o in index.outlet_mentions if a < offset and o.kind in kinds]
+    if earlier:
+        distance, outlet = min(earlier, key=lambda m: m[0])
+        if distance <= GENERIC_OUTLET_REACH or before_only:
+            return outlet
+    if before_only:
+        return None
+    later = [(a - offset, o) for a, _, o in index.outlet_mentions if a >= offset and o.kind in kinds]
+    if later:
+        distance, outlet = min(later, key=lambda m: m[0])
+        if distance <= GENERIC_OUTLET_REACH:
+            return outlet
+    return None
+
+
+def _sentence_bounds(doc: Doc, detection: Detection) -> Span:
+    start = detection.content_spans[0][0]
+    end = detection.content_spans[-1][1]
+    first = doc.char_span(start, min(end, start + 1), alignment_mode="expand")
+    last = doc.char_span(max(start, end - 1), end, alignment_mode="expand")
+    a = first[0].sent.start_char if first is not None and len(first) else start
+    b = last[-1].sent.end_char if last is not None and len(last) else end
+    if detection.cue_span is not None:
+        cue = doc.char_span(*detection.cue_span, alignment_mode="expand")
+        if cue is not None and len(cue):
+            a, b = min(a, cue[0].sent.start_char), max(b, cue[-1].sent.end_char)
+    return a, b
+
+
+def _channel_outlet(doc: Doc, index: _ArticleIndex, detection: Detection) -> str | None:
+    """An outlet named in the attribution but not as its speaker: "told Reuters", "carried by KCNA"."""
+    a, b = _sentence_bounds(doc, detection)
+    inside = detection.content_spans
+    speaker = detection.speaker_span or (-1, -1)
+    text = doc.text
+    for start, end, outlet in index.outlet_mentions:
+        if not (a <= start < b) or any(x <= start < y for x, y in inside) or speaker[0] <= start < speaker[1]:
+            continue
+        return outlet.name
+    # A generic channel: "in a message carried by state media", "local media reported".
+    for x, y in [(a, b)]:
+        outside = "".join(
+            ch if not any(p <= i < q for p, q in inside) else " " for i, ch in enumerate(text[x:y], start=x)
         )
-    return quotes
+        match = GENERIC_MEDIA_RE.search(outside)
+        if match is not None:
+            kinds = _generic_kinds(match.group())
+            outlet = _nearest_outlet(index, x + match.start(), kinds)
+            if outlet is not None:
+                return outlet.name
+    return None
+
+
+_REPORTS_SUFFIX_RE = re.compile(r"[\u2013\u2014-]\s*(reports?|media|report says)\s*$", re.IGNORECASE)
+
+
+def _name_reports(text: str, quotes: list[Quote]) -> list[Quote]:
+    """A headline ending "– Reports" came through the outlet the body quotes most."""
+    outlets = Counter(q.outlet for q in quotes if q.outlet and not q.headline)
+    if not outlets:
+        return quotes
+    main = outlets.most_common(1)[0][0]
+    named = []
+    for quote in quotes:
+        line_end = text.find("\n", quote.end)
+        line = text[quote.end : len(text) if line_end < 0 else line_end]
+        if quote.headline and quote.outlet is None and _REPORTS_SUFFIX_RE.search(line):
+            quote = dataclasses.replace(quote, outlet=main, resolution=quote.resolution + "+reports")
+        named.append(quote)
+    return named
+
+
+def dateline_outlet(text: str, outlets: OutletGazetteer | None = None) -> str | None:
+    """The publishing outlet named in a dateline: "MOSCOW (Sputnik) -", "SEOUL, Oct 8 (Reuters) -"."""
+    outlets = outlets or default_outlets()
+    match = re.search(r"^\s*[A-Z][A-Za-z .,'\-]{1,40}\(([^)]{2,40})\)\s*[-\u2013\u2014]", text[:2000], re.MULTILINE)
+    if match is None:
+        return None
+    outlet = outlets.lookup(match.group(1))
+    return outlet.name if outlet is not None else None

@@ -100,7 +100,9 @@ def cli() -> None:
     show_default=True,
 )
 @model_option
-def extract(paths: tuple[str, ...], output_format: str, model: str) -> None:
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1), help="Processes extracting in parallel.")
+@click.option("--full-parse", is_flag=True, help="Parse all the text, not just paragraphs that may hold a quote (slower; same quotes).")
+def extract(paths: tuple[str, ...], output_format: str, model: str, workers: int, full_parse: bool) -> None:
     """Extract attributed quotes from articles (files, folders, or - for stdin).
 
     Example: quotes extract corpora/ --format jsonl > quotes.jsonl
@@ -108,7 +110,7 @@ def extract(paths: tuple[str, ...], output_format: str, model: str) -> None:
     errors = _ErrorCounter()
     writer = None
     try:
-        for article, found in extract_articles(errors.articles(paths), model=model):
+        for article, found in extract_articles(errors.articles(paths), model=model, workers=workers, full_parse=full_parse):
             if output_format == "jsonl":
                 for quote in found:
                     sys.stdout.write(json.dumps(quote_row(article, quote), ensure_ascii=False) + "\n")
@@ -150,7 +152,8 @@ def _print_table(article: Article, found: list[Quote]) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as one JSON object.")
 @click.option("--details", type=click.Path(dir_okay=False, writable=True), help="Write every match, miss and false alarm to this JSON Lines file.")
 @model_option
-def evaluate(gold: str, as_json: bool, details: str | None, model: str) -> None:
+@click.option("--full-parse", is_flag=True, help="Parse all the text, not just paragraphs that may hold a quote (the reference for the default).")
+def evaluate(gold: str, as_json: bool, details: str | None, model: str, full_parse: bool) -> None:
     """Score extraction against annotated articles (a brat folder like PolNeAR's, or gold JSON Lines).
 
     Example: quotes evaluate ../shared/polnear/dev
@@ -163,7 +166,7 @@ def evaluate(gold: str, as_json: bool, details: str | None, model: str) -> None:
         gold_articles = read_gold(Path(gold))
         score = run_evaluation(
             gold_articles,
-            lambda articles: extract_articles(articles, model=model),
+            lambda articles: extract_articles(articles, model=model, full_parse=full_parse),
             details=details is not None,
         )
     except QuotesError as error:
@@ -299,19 +302,31 @@ def _ingest_progress() -> Progress:
 @db_option
 @model_option
 @click.option("--batch-size", default=16, show_default=True, type=click.IntRange(1), help="Articles per extraction batch and per transaction.")
-def ingest(paths: tuple[str, ...], db: str, model: str, batch_size: int) -> None:
+@click.option("--workers", type=click.IntRange(1), help="Processes extracting in parallel [default: 1; with --engine dask and no --scheduler, one local worker per core].")
+@click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True, help="Extract on this machine, or on a Dask distributed cluster.")
+@click.option("--scheduler", metavar="ADDRESS", help="With --engine dask: a running scheduler (tcp://host:8786); without it a local cluster is started.")
+@click.option("--parquet", type=click.Path(file_okay=False), help="With --engine dask: the Parquet dataset folder for the results [default: DB.parquet].")
+def ingest(
+    paths: tuple[str, ...], db: str, model: str, batch_size: int, workers: int | None, engine: str, scheduler: str | None, parquet: str | None
+) -> None:
     """Extract, attribute, store and cluster the quotes of articles (files and folders).
 
     Articles already stored (same text) are skipped; a changed article replaces its
     old quotes. A stopped ingest keeps every finished batch: run it again to resume.
 
-    Example: quotes ingest corpora/ --db quotes.db
+    Example: quotes ingest corpora/ --db quotes.db --workers 2
     """
     from quotes.ingest import ingest as run_ingest
 
+    if scheduler and engine != "dask":
+        _fail(QuotesError("--scheduler needs --engine dask"))
+
     try:
         with _ingest_progress() as progress:
-            report = run_ingest(paths, db=db, model=model, batch_size=batch_size, progress=_IngestBar(progress))
+            report = run_ingest(
+                paths, db=db, model=model, batch_size=batch_size, progress=_IngestBar(progress),
+                workers=workers, engine=engine, scheduler=scheduler, parquet=parquet,  # type: ignore[arg-type]
+            )
     except QuotesError as error:
         _fail(error)
     except KeyboardInterrupt:
@@ -661,6 +676,33 @@ def dedupe(path: str, near: float | None, containment: float | None, ignore_spea
     stderr.print(f"{len(records)} quotes, {len(clusters)} clusters", highlight=False)
     if errors:
         sys.exit(1)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as one JSON object.")
+@click.option("--batch-size", default=16, show_default=True, type=click.IntRange(1), help="Articles per nlp.pipe batch, for every run.")
+@model_option
+def bench(paths: tuple[str, ...], as_json: bool, batch_size: int, model: str) -> None:
+    """Time extraction against raw nlp.pipe of the same pipeline on the same articles.
+
+    Prints raw nlp.pipe throughput, extraction throughput, their ratio, throughput
+    with --workers 2 and peak memory. Each run goes over the articles once to warm
+    up, then once timed, in a process of its own.
+
+    Example: quotes bench ../shared/polnear/dev/text --json
+    """
+    from quotes.bench import bench as run_bench
+
+    try:
+        result = run_bench(paths, model=model, batch_size=batch_size)
+    except QuotesError as error:
+        _fail(error)
+    if as_json:
+        sys.stdout.write(result.to_json() + "\n")
+        return
+    for line in result.lines():
+        stdout.print(line, highlight=False)
 
 
 def main() -> None:

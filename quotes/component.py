@@ -8,11 +8,13 @@ records, as plain dicts (msgpack can serialise them), to
 
 from __future__ import annotations
 
+import re
+
 from spacy.language import Language
 from spacy.tokens import Doc, SpanGroup
 
-from quotes.attribute import resolve
-from quotes.detect import detect
+from quotes.attribute import Resolver
+from quotes.detect import DATELINE_RE, detect
 from quotes.lexicon import cue_lexicon, load_outlets
 from quotes.records import Quote
 
@@ -31,12 +33,13 @@ class QuoteDetector:
         self.name = name
         self.lexicon = cue_lexicon(nlp.lang if nlp.lang == "en" else "en")
         self.outlets = load_outlets(outlets_file)
+        self.resolver = Resolver(nlp.vocab, self.outlets, make_doc=nlp.make_doc)
         if not Doc.has_extension("quotes"):
             Doc.set_extension("quotes", getter=_get_quotes)
 
     def __call__(self, doc: Doc) -> Doc:
         detections = detect(doc, lexicon=self.lexicon)
-        quotes = resolve(doc, detections, outlets=self.outlets)
+        quotes = self.resolver(doc, detections)
         group = []
         for quote in quotes:
             span = doc.char_span(quote.start, quote.end, label=quote.type, alignment_mode="expand")
@@ -58,7 +61,13 @@ def split_paragraphs(doc: Doc) -> Doc:
         previous = doc[token.i - 1]
         if previous.is_space and "\n" in previous.text and not token.is_space:
             token.is_sent_start = True
+    # "MOSCOW (Sputnik) - North Korean leader Kim said ...": the dateline is not the subject.
+    for match in DATELINE_RE.finditer(doc.text):
+        span = doc.char_span(match.end(), match.end() + 1, alignment_mode="expand")
+        if span is not None and len(span) and span[0].i > 0:
+            span[0].is_sent_start = True
     return doc
+
 
 
 @Language.factory(

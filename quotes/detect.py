@@ -45,6 +45,7 @@ _NAVIGATION_RE = re.compile(
 )
 _CREDIT_RE = re.compile(r"\u00a9|\bphoto\s*(credit)?\s*[:/]|\bgetty images\b|\(photo\b", re.IGNORECASE)
 _MARKUP_RE = re.compile(r"</?[a-zA-Z][\w-]*(\s+[\w:-]+\s*=\s*(\"[^\"]*\"|'[^']*'|[^\s>]*))*\s*/?>")
+DATELINE_RE = re.compile(r"^[ \t]*[A-Z][A-Z .,'\-]{1,40}(?:,[^\n()]{1,30})?(?:\([^)\n]{2,40}\))?[ \t]*[-\u2013\u2014]+[ \t]*", re.MULTILINE)  # "MOSCOW (Sputnik) -", "SEOUL, Oct 8 (Reuters) -"
 # A quotation this short with no cue near it is a scare quote or a title.
 MIN_BARE_QUOTE_WORDS = 4
 SHORT_RULE = "direct:short"
@@ -100,6 +101,8 @@ def detect(doc: Doc, *, lexicon: CueLexicon | None = None, nested: bool = False)
         if not _inside_any(c.cue.idx, furniture)
         and not any(r.inner_start <= c.cue.idx < r.inner_end for r in regions)
     ]
+    for candidate in candidates:
+        candidate.content = _cut_source_phrases(text, candidate.content, lexicon)
     detections: list[Detection] = []
     used_regions: set[int] = set()
     for candidate in candidates:
@@ -122,7 +125,12 @@ def detect(doc: Doc, *, lexicon: CueLexicon | None = None, nested: bool = False)
         detections.append(found)
     detections.extend(_headlines(doc, lexicon, regions, furniture, detections))
     merged = _merge_split_quotes(text, sorted(detections, key=lambda d: d.content_spans[0]))
-    kept = [d for d in merged if d.rule != SHORT_RULE]
+    headline_lines = [span for span, title_case in _headline_lines(text, furniture) if title_case]
+    kept = [
+        replace(d, headline=True) if not d.headline and _inside_any(d.content_spans[0][0], headline_lines) else d
+        for d in merged
+        if d.rule != SHORT_RULE and d.content_spans
+    ]
     if not nested:
         kept = [d for d in kept if not _nested_in_another(d, kept)]
     return _continue_speakers(text, kept)
@@ -157,13 +165,36 @@ def _furniture_spans(text: str) -> list[Span]:
         following = text[lines[index + 1][0] : lines[index + 1][1]] if index + 1 < len(lines) else ""
         if _NAVIGATION_RE.match(line) or _CREDIT_RE.search(line):
             furniture.append((start, end))
-        elif _CREDIT_RE.search(following) and len(following.split()) <= 8:
+        elif _CREDIT_RE.search(following) and len(following.split()) <= 8 and not _title_case(line):
             furniture.append((start, end))  # a caption: the line right above its credit
         elif index > 0 and re.match(r"^\s*tags\s*:\s*$", text[lines[index - 1][0] : lines[index - 1][1]], re.I):
             furniture.append((start, end))
     # Markup left in the text (embedded tweets, HTML): its attribute values are not quotes.
     furniture.extend(m.span() for m in _MARKUP_RE.finditer(text))
     return furniture
+
+
+def _title_case(line: str) -> bool:
+    """A headline's look: short, mostly capitalised words, no final full stop."""
+    words = line.split()
+    capitalised = sum(1 for w in words if w[:1].isupper() or not w[:1].isalpha())
+    return 3 <= len(words) <= 20 and capitalised >= 0.6 * len(words) and line.strip()[-1:] not in ".!?\"\u201d"
+
+
+def _cut_source_phrases(text: str, content: list[Span], lexicon: CueLexicon) -> list[Span]:
+    """End the content before a trailing source phrase: "..., in a message carried by state media"."""
+    cut: list[Span] = []
+    for start, end in content:
+        piece = text[start:end].lower()
+        at = min(
+            (i for phrase in lexicon.phrases for i in [piece.find(", " + phrase)] if i > 0),
+            default=-1,
+        )
+        if at > 0:
+            cut.append((start, start + at))
+            break  # what follows the source phrase is not the source's
+        cut.append((start, end))
+    return cut
 
 
 def _inside_any(offset: int, spans: Iterable[Span]) -> bool:
@@ -185,6 +216,11 @@ def _cue_candidates(doc: Doc, lexicon: CueLexicon) -> Iterator[_Candidate]:
             found = _noun_cue(doc, token, lexicon.nouns[token.lemma_.lower()])
             if found is not None:
                 yield found
+            continue
+        if token.lower_ in REPORTING_ADVERBS and token.dep_ == "advmod" and token.head.pos_ in ("VERB", "AUX"):
+            content = _clause_with_adverb(token)
+            if content:
+                yield _Candidate(token, _cue_span(token), None, content, "adverb", "report")
             continue
         if token.lower_ == "according" and token.i + 1 < len(doc) and doc[token.i + 1].lower_ == "to":
             found = _according_to(doc, token)
@@ -266,6 +302,21 @@ def _set_off(cue: Token) -> bool:
     return before in (",", "\u2014", "(") or bool(before) and before in _QUOTE_CHARS or after in (",", ".", "\u2014", ")", "")
 
 
+def _clause_with_adverb(adverb: Token) -> list[Span]:
+    """What "reportedly" qualifies: its clause, without a relative pronoun, to the clause's end."""
+    verb = adverb.head
+    doc = verb.doc
+    relative = any(c.dep_ in SUBJECT_DEPS and c.tag_ in ("WDT", "WP") for c in verb.children)
+    # In "which will reportedly take place", what is reported starts after the adverb.
+    tokens = [t for t in verb.subtree if t.i != adverb.i and not (relative and t.i < adverb.i)]
+    end = verb.right_edge.i
+    # A quotation the parser hung elsewhere still ends the clause it closes.
+    while end + 1 < verb.sent.end and doc[end + 1].text not in (",", ";", "\u2014") and not doc[end + 1].is_space:
+        end += 1
+        tokens.append(doc[end])
+    return _token_spans(doc, tokens, exclude_leading_mark=True)
+
+
 def _according_to(doc: Doc, according: Token) -> _Candidate | None:
     to = doc[according.i + 1]
     source = next((c for c in to.children if c.dep_ == "pobj"), None)
@@ -302,7 +353,16 @@ def _complement_tokens(cue: Token, complement: Token) -> list[Token]:
             tokens.extend(_without_asides(child))
         elif child.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in _CLAUSE_MARKS for c in child.children):
             tokens.extend(_without_asides(child))
+    if complement.i < cue.i:
+        # '"The two had productive talks," the agency said, including on ...': the report resumes.
+        for child in cue.rights:
+            if child.dep_ in ("prep", "advcl") and child.lower_ in _RESUMING_WORDS:
+                tokens.extend(child.subtree)
     return tokens
+
+
+# Words that take a report up again after a medial attribution.
+_RESUMING_WORDS = {"including", "especially", "particularly", "notably", "mainly"}
 
 
 def _without_asides(head: Token) -> list[Token]:
@@ -489,6 +549,8 @@ def _combine(text: str, candidate: _Candidate, regions: list[QuoteRegion], used:
             confidence=0.85 if candidate.speaker else 0.55,
         )
     confidence = {"speech": 0.8, "source": 0.8, "report": 0.6}.get(candidate.cue_class, 0.5)
+    if candidate.rule == "object":
+        confidence -= 0.15  # an object is more often a topic than a report
     return Detection(
         content_spans=tuple(content),
         type="indirect",
@@ -501,7 +563,7 @@ def _combine(text: str, candidate: _Candidate, regions: list[QuoteRegion], used:
 
 
 # A complement with more unquoted words than this around its quotation is a mixed quote.
-MAX_WORDS_OUTSIDE_DIRECT = 2
+MAX_WORDS_OUTSIDE_DIRECT = 1
 
 
 def _words_outside(text: str, content: list[Span], quoted: list[Span]) -> int:
@@ -549,6 +611,7 @@ def _attach_region(
     governing = _governing_cue(span, lexicon)
     if governing is not None:
         cue, content = governing
+        content = _extend_to_marks(content, region)
         quoted = sum(b - a for a, b in pieces)
         extent = sum(b - a for a, b in content)
         direct = quoted >= 0.8 * extent
@@ -625,6 +688,38 @@ def _adjacent_attribution(doc: Doc, region: QuoteRegion) -> Token | None:
 _NOT_CONTENT_DEPS = {"punct", "cc", "conj", "parataxis", "mark", "nsubj", "nsubjpass", "aux", "auxpass", "neg", "prt"}
 
 
+def _extend_to_marks(content: list[Span], region: QuoteRegion) -> list[Span]:
+    """Content that starts or ends inside a quotation takes in its marks."""
+    if not content:
+        return content
+    first, last = content[0], content[-1]
+    if region.start < first[0] <= region.inner_start:
+        first = (region.start, first[1])
+    content = [first, *content[1:]] if len(content) > 1 else [first]
+    last = content[-1]
+    if region.inner_end <= last[1] < region.end:
+        content[-1] = (last[0], region.end)
+    return content
+
+
+REPORTING_ADVERBS = {"reportedly", "allegedly", "purportedly", "supposedly", "ostensibly"}
+
+
+def _reporting_adverb(verb: Token) -> Token | None:
+    """ "will reportedly take place": an adverb that says someone else says so."""
+    return next((c for c in verb.children if c.dep_ == "advmod" and c.lower_ in REPORTING_ADVERBS), None)
+
+
+def _predicate_spans(verb: Token, adverb: Token) -> list[Span]:
+    """What a reporting adverb qualifies: the verb and what follows it, not a relative pronoun subject."""
+    tokens = [
+        t
+        for t in verb.subtree
+        if t.i >= verb.i or (t.head.i == verb.i and t.dep_ in ("aux", "neg") and t.i > adverb.i)
+    ]
+    return _token_spans(verb.doc, [t for t in tokens if t.i != adverb.i])
+
+
 def _governing_cue(span: SpacySpan, lexicon: CueLexicon) -> tuple[Token, list[Span]] | None:
     """The cue verb a quoted fragment depends on, and everything that verb reports.
 
@@ -638,6 +733,9 @@ def _governing_cue(span: SpacySpan, lexicon: CueLexicon) -> tuple[Token, list[Sp
         for _ in range(4):
             if head.i in inside:
                 break
+            adverb = _reporting_adverb(head)
+            if adverb is not None:
+                return adverb, _predicate_spans(head, adverb)
             if _cue_class(head, lexicon) is not None:
                 tokens = [
                     t
@@ -740,7 +838,7 @@ def _headlines(
     found: list[Detection],
 ) -> Iterator[Detection]:
     text = doc.text
-    covered = [s for d in found for s in d.content_spans]
+    covered = [s for d in found if d.rule != SHORT_RULE for s in d.content_spans]
     for (start, end), title_case in _headline_lines(text, furniture):
         if any(_overlap((start, end), s) for s in covered):
             continue

@@ -4,19 +4,25 @@
 extracted, clustered and then written in one transaction, so an ingest that
 is stopped (Ctrl-C, a killed process, a full disk) keeps every batch before
 the one it was on; running it again skips what is stored (by content hash)
-and carries on.
+and carries on. Articles are streamed from the inputs to the store, so memory
+holds the batches in flight, not the archive; extraction runs in this
+process, in ``workers`` processes, or on a Dask cluster (:mod:`quotes.distributed`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import functools
 import importlib
+import itertools
+import os
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 
 from quotes.api import DEFAULT_MODEL, extract_articles
 from quotes.errors import InputError, QuotesError
@@ -130,9 +136,10 @@ def _canonical_outlet(article: Article) -> Article:
     return dataclasses.replace(article, outlet=known.name) if known and known.name != article.outlet else article
 
 
-def _batches(items: Sequence[Article], size: int) -> Iterator[Sequence[Article]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
+def _batches(items: Iterable[Article], size: int) -> Iterator[list[Article]]:
+    iterator = iter(items)
+    while batch := list(itertools.islice(iterator, size)):
+        yield batch
 
 
 def _extract(
@@ -157,6 +164,86 @@ def _extract(
     return done, failed
 
 
+Engine = Literal["local", "dask"]
+
+
+class _Reader:
+    """The articles to extract, streamed from the inputs: nothing read is kept.
+
+    What is stored already (same content) is skipped by asking the store.
+    Articles read twice in one run are skipped by content hash while the first
+    copy is in flight; once a batch is stored, the store knows them, so the
+    set of hashes never holds more than the articles between reading and storing.
+    """
+
+    def __init__(self, store: Store, paths: Sequence[str | Path]) -> None:
+        self.store = store
+        self.paths = paths
+        self.read = self.unchanged = 0
+        self.failures: list[InputError] = []
+        self.in_flight: set[str] = set()
+
+    def count_new(self) -> int:
+        """How many articles are not stored yet: a first pass for the progress bar (stdin counts as one)."""
+        total = 0
+        if any(str(p) == "-" for p in self.paths):
+            total += 1
+        for result in read_paths([p for p in self.paths if str(p) != "-"]):
+            if not isinstance(result, InputError) and self.store.article_state(result) != "unchanged":
+                total += 1
+        return total
+
+    def articles(self, progress: Progress | None) -> Iterator[Article]:
+        for result in read_paths(self.paths):
+            if isinstance(result, InputError):
+                self.failures.append(result)
+                continue
+            self.read += 1
+            if result.content_hash in self.in_flight or self.store.article_state(result) == "unchanged":
+                self.unchanged += 1
+                if progress is not None and result.content_hash in self.in_flight:
+                    progress.advance(result, 0)  # it was counted as new: keep the bar honest
+                continue
+            self.in_flight.add(result.content_hash)
+            yield _canonical_outlet(result)
+
+    def stored(self, articles: Iterable[Article]) -> None:
+        self.in_flight.difference_update(a.content_hash for a in articles)
+
+
+# What an engine yields per batch: the articles, those extracted with their quotes, the failures.
+_Batch = tuple[list[Article], list[tuple[Article, list[Quote]]], list[InputError]]
+
+
+def _local_batches(
+    articles: Iterable[Article], extract: Extractor, *, model: str, batch_size: int, workers: int, full_parse: bool
+) -> Iterator[_Batch]:
+    if workers <= 1:
+        for batch in _batches(articles, batch_size):
+            kwargs: dict[str, Any] = {"full_parse": True} if full_parse else {}
+            done, failed = _extract(batch, functools.partial(extract, **kwargs), model=model, batch_size=batch_size)
+            yield batch, done, failed
+        return
+    # One pool for the whole run, fed lazily; a failing article is reported, not fatal.
+    failed: list[tuple[Article, InputError]] = []
+
+    def on_error(article: Article, exc: Exception) -> None:
+        problem = f"quote extraction failed ({type(exc).__name__}: {exc})"
+        failed.append((article, InputError(article.path or article.id, problem)))
+
+    results = extract(articles, model=model, batch_size=batch_size, workers=workers, full_parse=full_parse, on_error=on_error)
+    for done in itertools.chain(_batches_of_pairs(results, batch_size), [[]]):  # then a last call for late failures
+        if done or failed:
+            yield [a for a, _ in done] + [a for a, _ in failed], done, [e for _, e in failed]
+        failed.clear()
+
+
+def _batches_of_pairs(pairs: Iterable[tuple[Article, list[Quote]]], size: int) -> Iterator[list[tuple[Article, list[Quote]]]]:
+    iterator = iter(pairs)
+    while batch := list(itertools.islice(iterator, size)):
+        yield batch
+
+
 def ingest(
     paths: Iterable[str | Path],
     *,
@@ -165,8 +252,15 @@ def ingest(
     batch_size: int = 16,
     extract: Extractor = extract_articles,
     progress: Progress | None = None,
+    workers: int | None = None,
+    engine: Engine = "local",
+    scheduler: str | None = None,
+    parquet: str | Path | None = None,
+    full_parse: bool = False,
 ) -> IngestReport:
     """Read, extract, store and cluster the articles in ``paths``.
+
+    Articles are streamed: memory holds the batches in flight, not the inputs.
 
     Args:
         paths: files and folders, as for :func:`quotes.read.read_paths`.
@@ -176,38 +270,50 @@ def ingest(
         extract: the extraction function, ``extract_articles`` unless a test
             swaps it for one without spaCy.
         progress: told how many articles will be extracted, then of each one.
+        workers: processes extracting in parallel; by default 1, and with
+            the dask engine and no scheduler one local worker per core.
+        engine: ``"local"`` (this machine) or ``"dask"`` (a Dask distributed
+            cluster, see :mod:`quotes.distributed`).
+        scheduler: with the dask engine, the address of a running scheduler
+            (``tcp://host:8786``); none starts a local cluster.
+        parquet: with the dask engine, the folder of the Parquet dataset the
+            results are written to (default: ``<db>.parquet`` beside the store).
+        full_parse: parse all the text instead of the selective path.
 
     Raises:
         StoreError: the store cannot be opened or written.
         ModelError: the spaCy pipeline cannot be loaded.
     """
     started = time.monotonic()
+    paths = list(paths)
+    if workers is None:
+        workers = (os.cpu_count() or 1) if engine == "dask" and not scheduler else 1
     failures: list[InputError] = []
-    pending: list[Article] = []
-    read = unchanged = 0
-    with Store(db) as store:
+    added = replaced = quotes = unchanged = 0
+    with Store(db) as store, contextlib.ExitStack() as stack:
         clusters = _Clusters(store)
         store.speaker_key = clusters.speaker_key
-        seen: set[str] = set()
-        for result in read_paths(paths):
-            if isinstance(result, InputError):
-                failures.append(result)
-                continue
-            read += 1
-            # Stored already, or the same text read twice in this run: nothing to do.
-            if result.content_hash in seen or store.article_state(result) == "unchanged":
-                unchanged += 1
-                continue
-            seen.add(result.content_hash)
-            pending.append(_canonical_outlet(result))
+        reader = _Reader(store, paths)
         if progress is not None:
-            progress.start(len(pending))
-        added = replaced = quotes = 0
-        for batch in _batches(pending, max(1, batch_size)):
-            done, failed = _extract(batch, extract, model=model, batch_size=batch_size)
+            progress.start(reader.count_new())
+        articles = reader.articles(progress)
+        if engine == "dask":
+            from quotes.distributed import DaskExtractor
+
+            dask = stack.enter_context(
+                DaskExtractor(scheduler=scheduler, workers=workers, model=model, full_parse=full_parse,
+                              output=parquet if parquet is not None else f"{db}.parquet")
+            )
+            batches: Iterator[_Batch] = dask.batches(articles, batch_size=batch_size)
+        elif engine == "local":
+            batches = _local_batches(articles, extract, model=model, batch_size=batch_size, workers=workers, full_parse=full_parse)
+        else:
+            raise QuotesError(f"unknown engine {engine!r}; use 'local' or 'dask'")
+        for batch, done, failed in batches:
             failures += failed
             assigned, renamed = clusters.assign(done)
             result = store.add_batch(done, clusters=assigned, renamed=renamed)
+            reader.stored(batch)
             if result.replaced:
                 clusters.rebuild()
             added, replaced, quotes = added + result.added, replaced + result.replaced, quotes + result.quotes
@@ -219,13 +325,12 @@ def ingest(
         totals = store.summary()
     return IngestReport(
         db=str(db),
-        read=read,
+        read=reader.read,
         added=added,
         replaced=replaced,
-        unchanged=unchanged,
+        unchanged=unchanged + reader.unchanged,
         quotes=quotes,
-        failures=tuple(failures),
+        failures=tuple(reader.failures + failures),
         seconds=time.monotonic() - started,
         totals=totals,
     )
-

@@ -32,16 +32,20 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 import numpy
-from spacy.attrs import DEP, HEAD, IS_SPACE, LEMMA, LOWER, MORPH, POS, SENT_START, TAG
+from spacy.attrs import DEP, HEAD, IS_SPACE, LEMMA, LOWER, MORPH, ORTH, POS, SENT_START, TAG
 from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.util import minibatch
 
+from quotes.errors import ModelError
 from quotes.lexicon import CueLexicon
 from quotes.marks import find_regions
 
 # The components this path runs itself; any other component of a pipeline
 # (a user's own) is run afterwards on whole articles, in pipeline order.
+# Above this share of an article's tokens kept for the parser, the whole article is parsed.
+WHOLE_ARTICLE_SHARE = 0.8
+
 _HANDLED = ("tok2vec", "tagger", "quotes_paragraphs", "parser", "attribute_ruler", "lemmatizer", "ner", "quotes")
 
 
@@ -174,10 +178,10 @@ class FastAttributeRuler:
                 return False
             for token in (t for pattern in group["patterns"] for t in pattern):
                 for key, value in token.items():
-                    if key not in cls._KEYS or isinstance(value, (int, float)) and not isinstance(value, bool):
+                    if key not in cls._KEYS or not isinstance(value, (str, bool, dict)):
                         return False
                     if isinstance(value, dict):
-                        (op, _), = value.items() if len(value) == 1 else ((None, None),)
+                        op = next(iter(value)) if len(value) == 1 else None
                         if op not in ("IN", "NOT_IN", "REGEX") or op == "REGEX" and key != "LOWER":
                             return False
         return True
@@ -246,19 +250,68 @@ class FastAttributeRuler:
         return doc
 
 
+class FastLemmatizer:
+    """spaCy's rule ``lemmatizer``, called once per distinct (form, POS, morphology).
+
+    A rule lemma is a function of those three (the stock component caches it
+    under that key too), so computing it for one token of each kind and
+    writing the result to all of them by array gives the same lemmas, without
+    a Python call and a string write per token. Tokens that already have a
+    lemma (from the attribute ruler) keep it, as with ``overwrite = False``.
+    """
+
+    def __init__(self, lemmatizer: Any) -> None:
+        self.lemmatizer = lemmatizer
+        self._memo: dict[tuple[int, int, int], int] = {}
+
+    @staticmethod
+    def supports(lemmatizer: Any) -> bool:
+        return getattr(lemmatizer, "mode", None) == "rule" and not getattr(lemmatizer, "overwrite", True)
+
+    def __call__(self, doc: Doc) -> Doc:
+        if not len(doc):
+            return doc
+        lemmatizer = self.lemmatizer
+        if not lemmatizer._validated:
+            lemmatizer._validate_tables()
+        array = doc.to_array([ORTH, POS, MORPH, LEMMA])
+        todo = numpy.flatnonzero(array[:, 3] == 0)
+        if not len(todo):
+            return doc
+        keys, first, inverse = numpy.unique(array[todo, :3], axis=0, return_index=True, return_inverse=True)
+        strings = doc.vocab.strings
+        lemmas = numpy.empty(len(keys), dtype=numpy.uint64)
+        for n, (key, i) in enumerate(zip(map(tuple, keys.tolist()), first.tolist())):
+            lemma = self._memo.get(key)
+            if lemma is None:
+                lemma = strings.add(lemmatizer.lemmatize(doc[int(todo[i])])[0])
+                if len(self._memo) < 500_000:
+                    self._memo[key] = lemma
+            lemmas[n] = lemma
+        array[todo, 3] = lemmas[inverse.reshape(-1)]
+        doc.from_array([LEMMA], array[:, 3:4])
+        return doc
+
+
 class SelectivePipeline:
     """Runs a quotes pipeline (from :func:`quotes.api.load_pipeline`) selectively; see the module docstring."""
 
     def __init__(self, nlp: Language) -> None:
         missing = [name for name in ("tok2vec", "tagger", "parser", "quotes") if name not in nlp.pipe_names]
         if missing:
-            raise ValueError(f"the selective path needs the components {missing}; run the full pipeline instead")
+            raise ModelError(
+                f"the selective path needs the components {', '.join(missing)}, which this pipeline lacks; "
+                "extract with full_parse=True (--full-parse) instead"
+            )
         self.nlp = nlp
         self.pipes = dict(nlp.pipeline)
         quotes = self.pipes["quotes"]
         self.gate = CueGate(nlp, quotes.lexicon)
         ruler = self.pipes.get("attribute_ruler")
         self.ruler = FastAttributeRuler(ruler) if ruler is not None and FastAttributeRuler.supports(ruler) else ruler
+        lemmatizer = self.pipes.get("lemmatizer")
+        self.lemmatizer = FastLemmatizer(lemmatizer) if lemmatizer is not None and FastLemmatizer.supports(lemmatizer) else lemmatizer
+        self.tokens = self.parsed = 0  # counts for `quotes bench`: tokens seen, tokens parsed
         self.others = [(name, pipe) for name, pipe in nlp.pipeline if name not in _HANDLED]
 
     def pipe(self, texts: Iterable[str], *, batch_size: int = 16) -> Iterator[Doc]:
@@ -276,10 +329,15 @@ class SelectivePipeline:
         for doc in docs:
             paragraphs = self.gate.paragraphs(doc)
             runs = _kept_runs(paragraphs)
-            if runs == [(0, len(doc))] or not len(doc):
+            kept = sum(b - a for a, b in runs)
+            self.tokens += len(doc)
+            if kept >= WHOLE_ARTICLE_SHARE * len(doc):
+                # Slicing and copying back would cost more than parsing the few paragraphs left.
+                self.parsed += len(doc)
                 plans.append(None)
                 pieces.append(doc)
             else:
+                self.parsed += kept
                 plans.append((paragraphs, runs))
                 pieces.extend(doc[a:b].as_doc() for a, b in runs)  # as_doc carries the tok2vec tensor
         splitter = pipes.get("quotes_paragraphs")
@@ -297,8 +355,8 @@ class SelectivePipeline:
         for doc in docs:
             if self.ruler is not None:
                 self.ruler(doc)
-            if "lemmatizer" in pipes:
-                pipes["lemmatizer"](doc)
+            if self.lemmatizer is not None:
+                self.lemmatizer(doc)
         if "ner" in pipes:
             docs = list(pipes["ner"].pipe(docs, batch_size=size))
         for _, pipe in self.others:
