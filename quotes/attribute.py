@@ -34,8 +34,8 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span as SpacySpan, Token
 from spacy.vocab import Vocab
 
-from quotes.detect import DATELINE_RE, Detection
-from quotes.lexicon import Outlet, OutletGazetteer, cue_lexicon, default_outlets
+from quotes.detect import DATELINE_RE, Detection, furniture_spans
+from quotes.lexicon import Outlet, OutletGazetteer, cue_lexicon, default_outlets, default_people
 from quotes.records import Quote, Span
 
 PERSON_PRONOUNS = {"he", "she", "him", "her", "his"}
@@ -87,6 +87,8 @@ class _Person:
     forms: Counter[str] = field(default_factory=Counter)
     roles: list[str] = field(default_factory=list)
     first_seen: int = 0
+    gender: str = "-"
+    known: bool = False  # found in the gazetteer of public figures
 
 
 @dataclass(slots=True)
@@ -113,6 +115,37 @@ class _ArticleIndex:
         return _most_mentioned(matching)
 
 
+# Titles written before a name that are not part of it ("Spokesperson Dana W. White", "PM Abe").
+NAME_TITLES = {
+    "president", "vice", "secretary", "minister", "prime", "pm", "spokesperson", "spokesman", "spokeswoman",
+    "chairman", "chairwoman", "chair", "director", "senator", "sen", "rep", "representative", "gov", "governor",
+    "general", "gen", "admiral", "adm", "ambassador", "chief", "leader", "king", "queen", "pope", "judge",
+    "justice", "mayor", "mr", "mrs", "ms", "dr", "sir", "lord", "lady", "premier", "chancellor", "deputy",
+    "foreign", "defense", "defence", "state", "press", "envoy", "commander", "lt", "col", "capt", "prof",
+}
+_FEMALE_HONORIFICS = {"mrs", "ms", "miss", "madam", "lady", "dame"}
+_MALE_HONORIFICS = {"mr", "sir", "lord"}
+
+
+def _split_title(name: str) -> tuple[str, str]:
+    """("Dana W. White", "Spokesperson") from "Spokesperson Dana W. White"."""
+    words = name.split()
+    cut = 0
+    while cut < len(words) - 1 and words[cut].strip(".").lower() in NAME_TITLES:
+        cut += 1
+    return " ".join(words[cut:]), " ".join(words[:cut])
+
+
+def _honorific_gender(person: _Person) -> str | None:
+    for role in person.roles:
+        first = role.split()[0].strip(".").lower() if role.split() else ""
+        if first in _FEMALE_HONORIFICS:
+            return "f"
+        if first in _MALE_HONORIFICS:
+            return "m"
+    return None
+
+
 def _most_mentioned(persons: list[_Person]) -> _Person | None:
     """The one person a partial name points at: the only candidate, or the one named clearly most often."""
     if len(persons) <= 1:
@@ -127,6 +160,9 @@ class Resolver:
     def __init__(self, vocab: Vocab, outlets: OutletGazetteer | None = None, *, make_doc=None) -> None:
         self.outlets = outlets or default_outlets()
         self.lexicon = cue_lexicon()
+        self.people = default_people()
+        aliases = sorted({a for f in self.people.people for a in (f.name, *f.aliases)}, key=len, reverse=True)
+        self.people_re = re.compile(r"\b(" + "|".join(re.escape(a) for a in aliases) + r")\b")
         self._exact = PhraseMatcher(vocab, attr="ORTH")
         self._folded = PhraseMatcher(vocab, attr="LOWER")
         make = make_doc or (lambda text: Doc(vocab, words=text.split()))
@@ -170,18 +206,19 @@ class Resolver:
 
     def _index(self, doc: Doc) -> _ArticleIndex:
         # The publisher in a dateline ("MOSCOW (Sputnik) -") carries the whole article, not one quote.
-        datelines = [m.span() for m in DATELINE_RE.finditer(doc.text)]
-        outlet_mentions = [m for m in self._outlet_mentions(doc) if not any(a <= m[0] < b for a, b in datelines)]
+        # Nor does a photo credit ("© AP Photo / Evan Vucci") or a navigation link.
+        skipped = [m.span() for m in DATELINE_RE.finditer(doc.text)] + furniture_spans(doc.text)
+        outlet_mentions = [m for m in self._outlet_mentions(doc) if not any(a <= m[0] < b for a, b in skipped)]
         outlet_chars = {i for a, b, _ in outlet_mentions for i in range(a, b)}
         groups: dict[str, _Person] = {}
         mentions: list[tuple[int, str, SpacySpan]] = []
         for ent in doc.ents:
             if ent.label_ != "PERSON" or ent.start_char in outlet_chars:
                 continue
-            name = _strip_possessive(ent.text)
+            name, title = _split_title(_strip_possessive(ent.text))
             if not name or not name[0].isupper() or self._has_cue_word(ent):
                 continue  # "Kim Hopes" in a headline: a name and a verb, not a name
-            mentions.append((ent.start_char, name, ent))
+            mentions.append((ent.start_char + ent.text.find(name), name, ent))
         # Full names first, so that a later "Kim" joins "Kim Jong-un".
         persons: list[_Person] = []
         by_token: dict[str, list[_Person]] = {}
@@ -209,7 +246,28 @@ class Resolver:
             full = [(count, form) for form, count in person.forms.items() if len(_name_key(form).split()) >= words]
             if full:
                 person.canonical = max(full)[1]  # the most frequent full spelling
-        person_mentions = sorted((start, groups[_name_key(name)]) for start, name, _ in mentions)
+            figure = next((f for form in person.forms if (f := self.people.lookup(form))), None)
+            if figure is not None:
+                person.canonical, person.gender, person.known = figure.name, figure.gender, True
+                person.roles.extend(figure.roles)
+            person.gender = _honorific_gender(person) or person.gender
+        person_mentions = [(start, groups[_name_key(name)]) for start, name, _ in mentions]
+        # Public figures the entity recogniser missed ("Secretary of State Pompeo" tagged as an organisation).
+        taken = {i for start, name, _ in mentions for i in range(start, start + len(name))}
+        for match in self.people_re.finditer(doc.text):
+            if match.start() in taken:
+                continue
+            figure = self.people.lookup(match.group())
+            if figure is None:
+                continue
+            person = next((p for p in persons if p.canonical == figure.name), None)
+            if person is None:
+                person = _Person(canonical=figure.name, first_seen=match.start(), gender=figure.gender, known=True)
+                person.roles.extend(figure.roles)
+                persons.append(person)
+            person.forms[match.group()] += 1
+            person_mentions.append((match.start(), person))
+        person_mentions.sort(key=lambda m: m[0])
         org_mentions = [
             (ent.start_char, re.sub(r"^the\s+", "", _strip_possessive(ent.text), flags=re.I))
             for ent in doc.ents
@@ -224,7 +282,8 @@ class Resolver:
         text = doc.text
         quotes: list[Quote] = []
         previous_speakers: list[tuple[int, str, str]] = []  # (offset, canonical, kind)
-        paragraph_outlet: dict[int, str] = {}
+        paragraph_outlet = _paragraph_openers(doc, index)
+        first_opener = next((paragraph_outlet[p] for p in sorted(paragraph_outlet)), None)
         for detection in detections:
             mention = text[slice(*detection.speaker_span)] if detection.speaker_span else None
             speaker, kind, role, resolution, outlet = None, "", None, "no-speaker", None
@@ -234,10 +293,13 @@ class Resolver:
             if outlet is None and channel is not None:
                 outlet = channel
             paragraph = text.rfind("\n", 0, detection.content_spans[0][0])
-            if outlet is None and paragraph in paragraph_outlet and kind != "outlet":
-                outlet, resolution = paragraph_outlet[paragraph], resolution + "+paragraph-outlet"
-            if outlet is not None:
-                paragraph_outlet[paragraph] = outlet
+            # "NHK reported that Secretary Pompeo testified ... he responded: ...": what is quoted
+            # in a paragraph an outlet opens came through that outlet; a headline, through the
+            # outlet that opens the story.
+            if outlet is None and kind == "person":
+                carrier = first_opener if paragraph < 0 else paragraph_outlet.get(paragraph)
+                if carrier is not None:
+                    outlet, resolution = carrier, resolution + "+report-opener"
             if speaker is not None:
                 previous_speakers.append((detection.content_spans[0][0], speaker, kind))
             confidence = detection.confidence
@@ -281,10 +343,11 @@ class Resolver:
         span = doc.char_span(start, end, alignment_mode="expand")
         head = span.root if span is not None else None
         lowered = mention.strip().lower()
-        # An outlet named in the mention speaks for itself.
-        named_outlets = [o for a, b, o in index.outlet_mentions if a >= start and b <= end]
-        if named_outlets:
-            name = named_outlets[-1].name
+        names_a_person = head is not None and head.ent_type_ == "PERSON"
+        # An outlet named in the mention speaks for itself (but "VOA Director Amanda Bennett" is a person).
+        named_outlets = list(dict.fromkeys(o.name for a, b, o in index.outlet_mentions if a >= start and b <= end))
+        if named_outlets and not names_a_person:
+            name = "; ".join(sorted(named_outlets)) if _conjoined(span) else named_outlets[-1]
             return name, "outlet", None, "outlet", name
         if head is not None and head.lower_ in PERSON_PRONOUNS | GROUP_PRONOUNS | THING_PRONOUNS and len(span) <= 2:
             return self._pronoun(index, head.lower_, start, previous)
@@ -295,13 +358,15 @@ class Resolver:
         if described is not None:
             return described
         persons = [p for a, p in index.person_mentions if start <= a < end]
+        if persons and head is not None and head.ent_type_ != "PERSON" and head.pos_ == "NOUN" and head.lower_ not in NAME_TITLES:
+            persons = []  # "the Trump administration", "Clinton's campaign": not the person
         if persons:
             unique = list(dict.fromkeys(p.canonical for p in persons))
             role = _role_in_mention(mention, persons[0])
             resolution = "name" if len(unique) == 1 else "names"
             return "; ".join(sorted(unique)), "person", role, resolution, None
         person = index.person_for(_strip_possessive(mention))
-        if person is None and span is not None:
+        if person is None and span is not None and head is not None and head.pos_ == "PROPN":
             # "North Korea's Kim": the name is the last proper noun, the rest describes it.
             for token in reversed(span):
                 if token.pos_ == "PROPN" and (person := index.person_for(_strip_possessive(token.text))):
@@ -322,15 +387,24 @@ class Resolver:
         self, index: _ArticleIndex, pronoun: str, start: int, previous: list[tuple[int, str, str]]
     ) -> tuple[str | None, str, str | None, str, str | None]:
         wanted = {"person"} if pronoun in PERSON_PRONOUNS else ({"org", "outlet"} if pronoun in THING_PRONOUNS else {"org", "outlet", "person"})
+        excluded_gender = {"she": "m", "her": "m", "he": "f", "him": "f", "his": "f"}.get(pronoun)
+        genders = {p.canonical: p.gender for p in index.persons}
+
+        def compatible(name: str, kind: str) -> bool:
+            return kind in wanted and not (kind == "person" and genders.get(name) == excluded_gender)
+
         for offset, name, kind in reversed(previous):
             if start - offset > PRONOUN_REACH:
                 break
-            if kind in wanted:
+            if compatible(name, kind):
                 return name, kind, None, "pronoun:previous-speaker", name if kind == "outlet" else None
         if "person" in wanted:
-            earlier = [(a, p) for a, p in index.person_mentions if a < start and start - a <= PRONOUN_REACH]
+            earlier = [
+                p for a, p in index.person_mentions
+                if a < start and start - a <= PRONOUN_REACH and compatible(p.canonical, "person")
+            ]
             if earlier:
-                return earlier[-1][1].canonical, "person", None, "pronoun:nearest-person", None
+                return earlier[-1].canonical, "person", None, "pronoun:nearest-person", None
         return None, "", None, "pronoun:unresolved", None
 
     def _description(
@@ -345,16 +419,47 @@ class Resolver:
             if outlet is not None:
                 return outlet.name, "outlet", None, f"description:{head}", outlet.name
             return None, "", None, "description:unresolved", None
-        # "the official", "the North Korean leader": the person last named with that title.
-        best: tuple[int, _Person] | None = None
+        # "the official", "the U.S. president": the person named with the title sharing most words, latest first.
+        described = set(_name_key(span.text).split()) - {"the", "this", "that"}
+        best: tuple[int, int, _Person] | None = None
         for offset, person in index.person_mentions:
             if offset >= start:
                 break
-            if any(head in role.lower().split() for role in person.roles):
-                best = (offset, person)
+            for role in person.roles:
+                words = set(_name_key(role).split())
+                if head in words:
+                    shared = len(described & words)
+                    if best is None or (shared, offset) >= (best[0], best[1]):
+                        best = (shared, offset, person)
         if best is not None:
-            return best[1].canonical, "person", None, f"description:{head}", None
+            return best[2].canonical, "person", None, f"description:{head}", None
         return None
+
+
+def _paragraph_openers(doc: Doc, index: _ArticleIndex) -> dict[int, str]:
+    """Paragraphs whose first sentence has an outlet as its subject ("NHK reported ...", "Fuji TV took up ...").
+
+    Keyed like the resolver's paragraphs: the offset of the newline before it (-1 for the first).
+    """
+    openers: dict[int, str] = {}
+    seen: set[int] = set()
+    for sentence in doc.sents:
+        paragraph = doc.text.rfind("\n", 0, sentence.start_char)
+        if paragraph in seen:
+            continue
+        seen.add(paragraph)
+        subjects = [t for t in sentence.root.children if t.dep_ in ("nsubj", "nsubjpass")]
+        for subject in subjects:
+            a, b = subject.left_edge.idx, subject.right_edge.idx + len(subject.right_edge.text)
+            outlets = [o for x, y, o in index.outlet_mentions if a <= x and y <= b]
+            if outlets:
+                openers[paragraph] = outlets[0].name
+    return openers
+
+
+def _conjoined(span: SpacySpan | None) -> bool:
+    """ "Asahi and Yomiuri", "Mattis and Onodera": a mention naming several sources."""
+    return span is not None and any(t.dep_ == "cc" and t.lower_ in ("and", "&") for t in span)
 
 
 def _generic_kinds(phrase: str) -> tuple[str, ...]:
@@ -401,9 +506,10 @@ def _nearest_outlet(
     index: _ArticleIndex, offset: int, kinds: tuple[str, ...], *, before_only: bool = False
 ) -> Outlet | None:
     """The named outlet of one of ``kinds`` nearest to ``offset`` (earlier ones first)."""
-    earlier = [(offset - a, o) for a, _, o in index.outlet_mentions if a < offset and o.kind in kinds]
+    # Kinds are in order of preference: "the paper" is a newspaper before it is a state organ.
+    earlier = [(kinds.index(o.kind), offset - a, o) for a, _, o in index.outlet_mentions if a < offset and o.kind in kinds]
     if earlier:
-        distance, outlet = min(earlier, key=lambda m: m[0])
+        _, distance, outlet = min(earlier, key=lambda m: (m[0], m[1]))
         if distance <= GENERIC_OUTLET_REACH or before_only:
             return outlet
     if before_only:

@@ -93,7 +93,7 @@ def detect(doc: Doc, *, lexicon: CueLexicon | None = None, nested: bool = False)
     """
     lexicon = lexicon or cue_lexicon(doc.lang_ if doc.lang_ in ("en",) else "en")
     text = doc.text
-    furniture = _furniture_spans(text)
+    furniture = furniture_spans(text)
     regions = [r for r in find_regions(text) if not _inside_any(r.start, furniture)]
     candidates = [
         c
@@ -156,7 +156,7 @@ def _line_spans(text: str) -> Iterator[Span]:
     yield start, len(text)
 
 
-def _furniture_spans(text: str) -> list[Span]:
+def furniture_spans(text: str) -> list[Span]:
     """Navigation lines, photo credits and captions, tag lists: never quotes."""
     lines = [s for s in _line_spans(text) if text[s[0] : s[1]].strip()]
     furniture = []
@@ -217,7 +217,12 @@ def _cue_candidates(doc: Doc, lexicon: CueLexicon) -> Iterator[_Candidate]:
             if found is not None:
                 yield found
             continue
-        if token.lower_ in REPORTING_ADVERBS and token.dep_ == "advmod" and token.head.pos_ in ("VERB", "AUX"):
+        if (
+            token.lower_ in REPORTING_ADVERBS
+            and token.dep_ == "advmod"
+            and token.head.pos_ in ("VERB", "AUX")
+            and _cue_class(token.head, lexicon) is None  # "he reportedly said": the verb is the cue
+        ):
             content = _clause_with_adverb(token)
             if content:
                 yield _Candidate(token, _cue_span(token), None, content, "adverb", "report")
@@ -440,6 +445,8 @@ def _speaker_of(verb: Token) -> Span | None:
     """The mention of who speaks: the verb's subject, an agent, or a governing verb's subject."""
     for child in verb.children:
         if child.dep_ in ("nsubj", "csubj"):
+            if child.tag_ in ("WP", "WDT") and verb.dep_ == "relcl" and verb.head.pos_ in ("NOUN", "PROPN"):
+                return _mention_span(verb.head)  # "the minister, who said ...": the minister
             return None if child.lower_ in ("it", "there") and verb.tag_ == "VBN" else _mention_span(child)
         if child.dep_ == "agent":
             agent = next((c for c in child.children if c.dep_ == "pobj"), None)
@@ -734,7 +741,7 @@ def _governing_cue(span: SpacySpan, lexicon: CueLexicon) -> tuple[Token, list[Sp
             if head.i in inside:
                 break
             adverb = _reporting_adverb(head)
-            if adverb is not None:
+            if adverb is not None and _cue_class(head, lexicon) is None:
                 return adverb, _predicate_spans(head, adverb)
             if _cue_class(head, lexicon) is not None:
                 tokens = [

@@ -143,7 +143,7 @@ class DaskExtractor:
                     n_workers=self.workers,
                     threads_per_worker=1,  # spaCy is CPU-bound Python: one process per core
                     processes=True,
-                    dashboard_address=None,
+                    dashboard_address=":0",
                     silence_logs=logging.ERROR,
                 )
                 self.client = Client(self.cluster)

@@ -208,3 +208,46 @@ def _packaged_outlets() -> tuple[Outlet, ...]:
 @cache
 def default_outlets() -> OutletGazetteer:
     return load_outlets()
+
+
+@dataclass(frozen=True, slots=True)
+class PublicFigure:
+    """A frequently quoted person: canonical name, gender (m, f or -), titles and other spellings."""
+
+    name: str
+    gender: str
+    roles: tuple[str, ...]
+    aliases: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PeopleGazetteer:
+    people: tuple[PublicFigure, ...]
+    by_key: dict[str, PublicFigure]
+
+    def lookup(self, name: str) -> PublicFigure | None:
+        """The public figure a name or alias refers to; spelling variants compare equal."""
+        return self.by_key.get(person_key(name))
+
+
+def person_key(name: str) -> str:
+    """ "Kim Jong Un", "Kim Jong-un" and "KIM JONG UN" give the same key."""
+    return " ".join(re.sub(r"[\-\u2010\u2011.'\u2019]+", " ", name).split()).casefold()
+
+
+@cache
+def default_people() -> PeopleGazetteer:
+    """The packaged gazetteer of public figures, ``data/people.tsv``."""
+    people = []
+    by_key: dict[str, PublicFigure] = {}
+    source = "quotes/data/people.tsv"
+    for number, row in _data_rows("people.tsv"):
+        if len(row) < 2 or not row[0] or row[1] not in ("m", "f", "-"):
+            raise QuotesError(f"{source}, line {number}: expected name<TAB>gender (m, f or -)<TAB>roles<TAB>aliases")
+        roles = tuple(r for r in (row[2].split("|") if len(row) > 2 else []) if r)
+        aliases = tuple(a for a in (row[3].split("|") if len(row) > 3 else []) if a)
+        person = PublicFigure(name=row[0], gender=row[1], roles=roles, aliases=aliases)
+        people.append(person)
+        for alias in (person.name, *aliases):
+            by_key.setdefault(person_key(alias), person)
+    return PeopleGazetteer(people=tuple(people), by_key=by_key)

@@ -1,25 +1,27 @@
 """The selective pipeline: parse only the paragraphs where an attribution can be.
 
 :func:`quotes.api.extract_articles` runs this by default; ``full_parse=True``
-runs every component on all the text instead (the reference this path must
-match). Per batch of articles:
+runs every component on all the text instead, the reference this path must
+match (``benchmarks/selective_accuracy.py`` compares both). Per batch:
 
 1. tokenizer, ``tok2vec`` and ``tagger`` on whole articles: the tagger is
-   cheap, and the tok2vec output of a whole article is what the parser reads,
-   so a paragraph parsed alone sees the same context as in the full run;
+   cheap, and the parser reads the tok2vec output of the whole article, so a
+   paragraph parsed alone sees the same context as in the full run;
 2. each paragraph (a line, as ``quotes_paragraphs`` splits them) is kept for
    the parser when it holds part of a quotation (:func:`quotes.marks.find_regions`)
    or a word that could be a cue: a form whose lemma, by any of the
-   lemmatizer's rules or exceptions, is a cue verb or noun of the lexicon, or
-   one of the lexicon's cue phrases;
+   lemmatizer's rules and exceptions, is a cue verb or noun of the lexicon,
+   "according", or one of the lexicon's cue phrases (:class:`CueGate`);
 3. ``quotes_paragraphs`` and the ``parser`` on runs of kept paragraphs, whose
-   arcs are copied back into the article's Doc; skipped paragraphs start a
-   sentence each and have no arcs (the detector finds nothing there without a
-   cue or a quotation mark, and never reads their arcs);
-4. the attribute ruler (as :class:`FastAttributeRuler`, the same rules
-   applied with array operations), ``lemmatizer`` and ``ner`` on whole
-   articles, so tags, lemmas and entities are there for the resolver
-   everywhere; then the ``quotes`` component.
+   arcs are copied back into the article's Doc; a skipped paragraph is one
+   sentence without arcs (the detector finds nothing there: it needs a cue
+   or a quotation mark). An article with at least ``WHOLE_ARTICLE_SHARE`` of
+   its tokens kept is parsed whole: slicing would cost more than it saves;
+4. the attribute ruler and the lemmatizer (:class:`FastAttributeRuler` and
+   :class:`FastLemmatizer`: the same rules, applied with array operations
+   instead of a Python call per token) and ``ner`` on whole articles, so
+   tags, lemmas and entities are there for the resolver everywhere; then any
+   other component and ``quotes``.
 
 The Doc's text is the article's text, token for token, so every offset in a
 Quote indexes the article exactly as in the full run.
@@ -37,6 +39,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.util import minibatch
 
+import quotes.detect as detect_module
 from quotes.errors import ModelError
 from quotes.lexicon import CueLexicon
 from quotes.marks import find_regions
@@ -45,6 +48,10 @@ from quotes.marks import find_regions
 # (a user's own) is run afterwards on whole articles, in pipeline order.
 # Above this share of an article's tokens kept for the parser, the whole article is parsed.
 WHOLE_ARTICLE_SHARE = 0.8
+# Context parsed around a run of kept paragraphs and then dropped (see _window): at least this
+# many tokens of whole paragraphs before it, and this many tokens after it.
+LOOKBEHIND_TOKENS = 16
+LOOKAHEAD_TOKENS = 8
 
 _HANDLED = ("tok2vec", "tagger", "quotes_paragraphs", "parser", "attribute_ruler", "lemmatizer", "ner", "quotes")
 
@@ -60,7 +67,9 @@ class CueGate:
     """
 
     def __init__(self, nlp: Language, lexicon: CueLexicon) -> None:
-        self.cues = set(lexicon.verbs) | set(lexicon.nouns) | {"according"}  # "according to" is read by form
+        # Words the detector reads by form: "according (to)", "reportedly" and other reporting adverbs.
+        by_form = {"according", *getattr(detect_module, "REPORTING_ADVERBS", ())}
+        self.cues = set(lexicon.verbs) | set(lexicon.nouns) | by_form
         self.phrases = tuple(sorted(lexicon.phrases))
         lookups = nlp.get_pipe("lemmatizer").lookups if "lemmatizer" in nlp.pipe_names else None
         self.rules: list[tuple[str, str]] = []
@@ -71,16 +80,20 @@ class CueGate:
             exceptions = lookups.get_table("lemma_exc", {})
             self.exceptions = [exceptions[pos] for pos in exceptions]
         self.ruler_lemmas: dict[str, set[str]] = {}
+        self.any_form = False  # a cue lemma the attribute ruler may give to any form
         if "attribute_ruler" in nlp.pipe_names:
             for group in nlp.get_pipe("attribute_ruler").patterns:
-                lemma = group["attrs"].get("LEMMA")
-                for pattern in group["patterns"] if lemma else ():
-                    for token in pattern:
-                        form = token.get("LOWER", token.get("ORTH"))
-                        if isinstance(form, str):
-                            self.ruler_lemmas.setdefault(form.lower(), set()).add(lemma.lower())
-                        else:  # a lemma set by tag or regex: it could land on any form
-                            self.cues.add("*")
+                lemma = str(group["attrs"].get("LEMMA", "")).lower()
+                if lemma not in self.cues:
+                    continue  # only a cue lemma can open a paragraph
+                for pattern in group["patterns"]:
+                    target = pattern[group.get("index", 0)]
+                    form = target.get("LOWER", target.get("ORTH"))
+                    forms = [form] if isinstance(form, str) else form.get("IN") if isinstance(form, dict) else None
+                    if forms is None:
+                        self.any_form = True
+                    for one in forms or ():
+                        self.ruler_lemmas.setdefault(str(one).lower(), set()).add(lemma)
         self._memo: dict[str, bool] = {}
 
     def could_be_cue(self, form: str) -> bool:
@@ -94,7 +107,7 @@ class CueGate:
         for old, new in self.rules:
             if form.endswith(old):
                 lemmas.add(form[: len(form) - len(old)] + new)
-        found = "*" in self.cues or not lemmas.isdisjoint(self.cues)
+        found = self.any_form or not lemmas.isdisjoint(self.cues)
         if len(self._memo) < 500_000:  # the vocabulary of a long stream must not grow it forever
             self._memo[form] = found
         return found
@@ -325,7 +338,7 @@ class SelectivePipeline:
             docs = list(pipes[name].pipe(docs, batch_size=size))
         # Pieces to parse: a whole article when every paragraph is kept, else its kept runs.
         pieces: list[Doc] = []
-        plans: list[tuple[list[tuple[int, int, bool]], list[tuple[int, int]]] | None] = []
+        plans: list[tuple[list[tuple[int, int, bool]], list[tuple[int, int, int]]] | None] = []
         for doc in docs:
             paragraphs = self.gate.paragraphs(doc)
             runs = _kept_runs(paragraphs)
@@ -338,8 +351,9 @@ class SelectivePipeline:
                 pieces.append(doc)
             else:
                 self.parsed += kept
-                plans.append((paragraphs, runs))
-                pieces.extend(doc[a:b].as_doc() for a, b in runs)  # as_doc carries the tok2vec tensor
+                windows = [_window(paragraphs, a, b, len(doc)) for a, b in runs]
+                plans.append((paragraphs, [(a, b, start) for (a, b), (start, _) in zip(runs, windows, strict=True)]))
+                pieces.extend(doc[start:end].as_doc() for start, end in windows)  # as_doc carries the tok2vec tensor
         splitter = pipes.get("quotes_paragraphs")
         if splitter is not None:
             pieces = [splitter(piece) for piece in pieces]
@@ -350,7 +364,7 @@ class SelectivePipeline:
                 position += 1
                 continue
             paragraphs, runs = plan
-            _copy_parse(doc, paragraphs, [(a, b, pieces[position + n]) for n, (a, b) in enumerate(runs)])
+            _copy_parse(doc, paragraphs, [(a, b, pieces[position + n], a - start) for n, (a, b, start) in enumerate(runs)])
             position += len(runs)
         for doc in docs:
             if self.ruler is not None:
@@ -364,11 +378,28 @@ class SelectivePipeline:
         return [pipes["quotes"](doc) for doc in docs]
 
 
-def _copy_parse(doc: Doc, paragraphs: Sequence[tuple[int, int, bool]], parsed: Sequence[tuple[int, int, Doc]]) -> None:
-    """Arcs of the parsed pieces into the article's Doc; a sentence per skipped paragraph."""
+def _window(paragraphs: Sequence[tuple[int, int, bool]], first: int, end: int, length: int) -> tuple[int, int]:
+    """The tokens to parse for the run ``first:end``: the run, whole paragraphs before it, a few tokens after.
+
+    A transition parser's decisions depend on the state it enters a sentence
+    with and on a few tokens ahead, so a run parsed alone can come out
+    otherwise than in the whole article; with this much context around it, it
+    comes out the same (``benchmarks/selective_accuracy.py --always-slice``).
+    """
+    start = first
+    for para_first, _, _ in paragraphs:
+        if para_first > first - LOOKBEHIND_TOKENS:
+            break
+        start = para_first
+    return start, min(length, end + LOOKAHEAD_TOKENS)
+
+
+def _copy_parse(doc: Doc, paragraphs: Sequence[tuple[int, int, bool]], parsed: Sequence[tuple[int, int, Doc, int]]) -> None:
+    """Arcs of the parsed runs into the article's Doc; a sentence per skipped paragraph."""
     arcs = numpy.zeros((len(doc), 2), dtype=numpy.uint64)
-    for first, end, piece in parsed:
-        arcs[first:end] = piece.to_array([HEAD, DEP])  # heads are relative: they stay valid
+    for first, end, piece, offset in parsed:
+        # Heads are relative, and no arc crosses a paragraph start: they stay valid.
+        arcs[first:end] = piece.to_array([HEAD, DEP])[offset : offset + end - first]
     doc.from_array([HEAD, DEP], arcs)
     # from_array made each parsed sentence's first token a start and every other token not one;
     # without arcs, a skipped paragraph is one sentence, as quotes_paragraphs would begin it.

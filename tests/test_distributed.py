@@ -29,7 +29,7 @@ ARTICLES = (
 def cluster() -> Iterator[object]:
     # Two worker processes with one thread each, as on a small real cluster.
     with distributed.LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None, silence_logs=50
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0", silence_logs=50
     ) as local:
         yield local
 
