@@ -79,7 +79,7 @@ class _ErrorCounter:
         for result in read_paths(paths):
             if isinstance(result, InputError):
                 self.count += 1
-                stderr.print(f"[red]error[/red]: {result}", highlight=False)
+                stderr.print(f"[red]error[/red]: {escape(str(result))}", highlight=False, soft_wrap=True)
             else:
                 yield result
 

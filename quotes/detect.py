@@ -301,7 +301,9 @@ def _noun_cue(doc: Doc, noun: Token, cue_class: str) -> _Candidate | None:
 def _set_off(cue: Token) -> bool:
     """Whether a cue clause stands apart from its sentence, as parentheticals do."""
     doc = cue.doc
-    first, last = cue.left_edge.i, cue.right_edge.i
+    words = [t for t in cue.subtree if not t.is_punct]
+    first, last = words[0].i, words[-1].i
+    # The parser often hangs the commas around "he said" on "said" itself.
     before = doc[first - 1].text if first > 0 else ""
     after = doc[last + 1].text if last + 1 < len(doc) else ""
     return before in (",", "\u2014", "(") or bool(before) and before in _QUOTE_CHARS or after in (",", ".", "\u2014", ")", "")
@@ -685,10 +687,20 @@ def _adjacent_attribution(doc: Doc, region: QuoteRegion) -> Token | None:
             break
         clause.append(token)
     head = clause[:MAX_ATTRIBUTION_CLAUSE_TOKENS]
+    if not head or not _opens_sentence(doc, region):
+        return None  # 'the so-called "alt-right" gathered': a quotation inside a sentence, not before its attribution
     for token in head:
-        if token.pos_ == "VERB" and any(c.dep_ == "nsubj" and c.i <= head[-1].i for c in token.children):
+        subject = any(c.dep_ == "nsubj" and region.end <= c.idx and c.i <= head[-1].i for c in token.children)
+        reports_something_else = any(c.dep_ in ("ccomp", "dobj") for c in token.children)
+        if token.pos_ == "VERB" and subject and not reports_something_else:
             return token
     return None
+
+
+def _opens_sentence(doc: Doc, region: QuoteRegion) -> bool:
+    """Whether only a line break, a dash or the end of another sentence stands before a quotation."""
+    before = doc.text[max(0, region.start - 200) : region.start].rstrip(" \t\u00a0")
+    return not before or before[-1] in "\n.!?:\u2014\u2013-\"\u201d"
 
 
 # Dependents of a cue that never belong to what it reports.

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from quotes.records import Span
 
@@ -86,6 +86,8 @@ def _classify(text: str, pos: int, mark: str) -> _Mark | None:
     # only word-final ones close ("don't", "Korea's" are neither).
     word_before = before.isalnum()
     word_after = after.isalnum()
+    if mark == "'" and re.match(r"\d0s\b", text[pos + 1 : pos + 5]):
+        return None  # "the '90s": an elided century, not a quotation
     if mark in ("\u2018", "\u201a", "'"):
         if not word_before and (word_after or after in _OPENING_FOLLOWERS) and before not in _SENTENCE_END:
             return _Mark(pos, end, SINGLE, "open")
@@ -183,7 +185,18 @@ def find_regions(text: str) -> list[QuoteRegion]:
         for opener, closer in _pair(outside, SINGLE)[0]:
             regions.append(QuoteRegion(opener.pos, closer.end, ((opener.end, closer.pos),), SINGLE))
     regions.sort(key=lambda r: r.start)
-    return [r for r in regions if r.inner_end > r.inner_start]
+    trimmed = [replace(r, pieces=tuple(_strip_space(text, p) for p in r.pieces)) for r in regions]
+    return [r for r in trimmed if r.inner_end > r.inner_start]
+
+
+def _strip_space(text: str, span: Span) -> Span:
+    """A piece without the spaces typography puts inside marks ("« nous gagnerons »")."""
+    start, end = span
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
 
 
 def _continues(text: str, lines: list[Span], index: int) -> bool:

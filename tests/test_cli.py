@@ -183,12 +183,6 @@ def test_extract_bad_inputs_are_reported_and_the_rest_is_processed(
         assert f"{good_1} \u2014 1 quotes" in shown and f"{good_2} \u2014 2 quotes" in shown
 
 
-@pytest.mark.xfail(
-    reason="extract prints input errors through rich without soft_wrap (cli._ErrorCounter), so a message "
-    "longer than the console width (80 columns when stderr is not a terminal) is wrapped over several "
-    "lines; the store commands' _fail() passes soft_wrap=True and escapes the path",
-    strict=True,
-)
 def test_extract_reports_each_bad_input_on_one_line(runner: CliRunner, tmp_path: Path) -> None:
     paths, problems = _bad_and_good_inputs(tmp_path)
     result = runner.invoke(cli, ["extract", *map(str, paths), "--format", "jsonl"])

@@ -85,19 +85,11 @@ REPORTED = [
         "The talks, he said, were productive.",
         [Q(("The talks", "were productive"), "indirect", "said", "he")],
         id="parenthetical-pronoun",
-        marks=xfail(
-            "parenthetical cue not found: the parser attaches both commas to 'said' (parataxis), so "
-            "_set_off() sees the words outside them ('talks', 'were') and rejects the clause; no quote at all"
-        ),
     ),
     pytest.param(
         "The negotiations, Secretary of State Mike Pompeo said, would resume next week.",
         [Q(("The negotiations", "would resume next week"), "indirect", "said", "Secretary of State Mike Pompeo")],
         id="parenthetical-name",
-        marks=xfail(
-            "parenthetical cue not found: the commas around 'Secretary of State Mike Pompeo said' belong "
-            "to the cue's subtree, so _set_off() rejects it; no quote at all"
-        ),
     ),
     pytest.param(
         "It was reported that the two leaders would meet again in November.",
@@ -420,10 +412,6 @@ def test_detect_speaker_mention_after_other_paragraphs(nlp, before: str) -> None
         pytest.param(
             "Supporters of the so-called \u201calt-right\u201d gathered in the park on Saturday.",
             id="so-called-before-a-verb",
-            marks=xfail(
-                "the adjacent-cue rule takes 'gathered' for an attribution after the quotation although its "
-                "subject ('Supporters') stands before it: a direct quote 'alt-right', speaker 'Supporters of'"
-            ),
         ),
         pytest.param("As a young man he watched \u201cThe Apprentice\u201d every week.", id="quoted-title"),
         pytest.param("The film \u201cThe Interview\u201d angered Pyongyang.", id="quoted-title-as-subject"),

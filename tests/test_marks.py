@@ -106,11 +106,6 @@ SINGLE_CASES = [
         "In the '90s the players' union was strong.",
         [],
         id="straight-decade-and-plural-possessive",
-        marks=pytest.mark.xfail(
-            reason="a straight apostrophe before digits ('90s) is read as an opening single quote and pairs "
-            "with the plural possessive (players'), giving the region \"90s the players\"",
-            strict=True,
-        ),
     ),
 ]
 
@@ -137,11 +132,6 @@ OTHER_CASES = [
         "Il a dit \u00ab\u00a0nous gagnerons\u00a0\u00bb hier.",
         [["nous gagnerons"]],
         id="guillemets-french-spacing",
-        marks=pytest.mark.xfail(
-            reason="the no-break spaces of French typography inside \u00ab \u00bb are kept in the piece "
-            "(inner text '\\xa0nous gagnerons\\xa0'), so a direct quote's content starts with a space",
-            strict=True,
-        ),
     ),
     pytest.param("Er sagte \u201ewir werden gewinnen\u201c gestern.", [["wir werden gewinnen"]], id="low-high"),
     pytest.param("He said ``we will win'' yesterday.", [["we will win"]], id="archive-backticks"),
