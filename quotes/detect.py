@@ -235,7 +235,7 @@ def _cue_candidates(doc: Doc, lexicon: CueLexicon) -> Iterator[_Candidate]:
         cue_class = _cue_class(token, lexicon)
         if cue_class is None:
             continue
-        complement = next((c for c in token.children if c.dep_ == "ccomp"), None)
+        complement = next((c for c in token.children if c.dep_ == "ccomp" and not _coordinated_after(token, c)), None)
         speaker = _speaker_of(token)
         if complement is not None:
             content = _token_spans(doc, _complement_tokens(token, complement), exclude_leading_mark=True)
@@ -298,6 +298,14 @@ def _noun_cue(doc: Doc, noun: Token, cue_class: str) -> _Candidate | None:
     return _Candidate(noun, _cue_span(noun), speaker, content, "noun", cue_class)
 
 
+def _coordinated_after(cue: Token, clause: Token) -> bool:
+    """ '"You winning?" she said, but Kevin was drifting off': a clause joined after the cue, not reported by it."""
+    doc = cue.doc
+    return clause.i > cue.i and any(
+        doc[i].dep_ == "cc" or doc[i].lower_ in ("but", "and", "while") for i in range(cue.i + 1, clause.left_edge.i + 1)
+    )
+
+
 def _set_off(cue: Token) -> bool:
     """Whether a cue clause stands apart from its sentence, as parentheticals do."""
     doc = cue.doc
@@ -352,11 +360,17 @@ def _complement_tokens(cue: Token, complement: Token) -> list[Token]:
     difference, when it comes to ...": the condition attaches to "said".
     """
     tokens = _without_asides(complement)
+    doc = cue.doc
     for child in cue.rights:
         if child.i < complement.i:
             continue
         full_clause = any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in child.children)
-        if child.dep_ == "conj" and full_clause and _speaker_of(child) != _speaker_of(cue):
+        # Only a conjunct that directly follows the reported clause continues it.
+        adjacent = all(
+            doc[i].is_punct or doc[i].is_space or doc[i].dep_ == "cc"
+            for i in range(complement.right_edge.i + 1, child.left_edge.i)
+        )
+        if child.dep_ == "conj" and full_clause and adjacent and _speaker_of(child) != _speaker_of(cue):
             tokens.extend(_without_asides(child))
         elif child.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in _CLAUSE_MARKS for c in child.children):
             tokens.extend(_without_asides(child))
@@ -691,7 +705,7 @@ def _adjacent_attribution(doc: Doc, region: QuoteRegion) -> Token | None:
         return None  # 'the so-called "alt-right" gathered': a quotation inside a sentence, not before its attribution
     for token in head:
         subject = any(c.dep_ == "nsubj" and region.end <= c.idx and c.i <= head[-1].i for c in token.children)
-        reports_something_else = any(c.dep_ in ("ccomp", "dobj") for c in token.children)
+        reports_something_else = any(c.dep_ in ("ccomp", "dobj") and c.i == token.i + 1 for c in token.children)
         if token.pos_ == "VERB" and subject and not reports_something_else:
             return token
     return None
