@@ -60,9 +60,9 @@ def rss_mb() -> tuple[float, float]:
     return peak, current
 
 
-def base_texts() -> list[str]:
+def base_texts(splits: tuple[str, ...] = ("train", "dev")) -> list[str]:
     root = polnear_root()
-    return [p.read_text(encoding="utf-8") for split in ("train", "dev") for p in sorted((root / split / "text").glob("*"))]
+    return [p.read_text(encoding="utf-8") for split in splits for p in sorted((root / split / "text").glob("*"))]
 
 
 def write_stream(folder: Path, bases: list[str], count: int, seed: int) -> list[Path]:
@@ -102,11 +102,16 @@ def _shift(quote: Quote, by: int, article_id: str) -> Quote:
 class Replay:
     """An extractor that gives each generated article its base text's real quotes, moved into place."""
 
-    def __init__(self, bases: list[str], workers: int) -> None:
+    def __init__(self, bases: list[str], workers: int, cache: Path | None = None) -> None:
         started = time.perf_counter()
         articles = [Article.from_text(text, id=str(n)) for n, text in enumerate(bases)]
         self.bases = bases
-        self.quotes = [found for _, found in extract_articles(articles, workers=workers)]
+        if cache is not None and cache.is_file():
+            self.quotes = [[Quote.from_dict(d) for d in found] for found in json.loads(cache.read_text())]
+        else:
+            self.quotes = [found for _, found in extract_articles(articles, workers=workers)]
+            if cache is not None:  # quotes only (offsets and names), never the texts
+                cache.write_text(json.dumps([[q.to_dict() for q in found] for found in self.quotes]))
         print(f"extracted the {len(bases)} base texts once: {sum(map(len, self.quotes))} quotes "
               f"in {time.perf_counter() - started:.0f} s", flush=True)
 
@@ -152,9 +157,11 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--batch-size", type=int, default=16)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--splits", default="train,dev", help="PolNeAR splits whose texts the stream is made of.")
+    parser.add_argument("--base-cache", type=Path, help="Keep the base texts' quotes in this JSON file between runs.")
     args = parser.parse_args()
     checkpoints = [int(c) for c in args.checkpoints.split(",") if int(c) <= args.articles]
-    bases = base_texts()
+    bases = base_texts(tuple(args.splits.split(",")))
     with tempfile.TemporaryDirectory(prefix="quotes-stream-") as tmp:
         folder = Path(tmp)
         started = time.perf_counter()
@@ -162,7 +169,7 @@ def main() -> None:
         print(f"wrote {args.articles:,} articles from {len(bases)} PolNeAR texts in {len(shards)} files "
               f"({sum(p.stat().st_size for p in shards) / 1e6:.0f} MB) in {time.perf_counter() - started:.0f} s", flush=True)
         if args.extract == "replay":
-            extract, workers = Replay(bases, args.workers), 1
+            extract, workers = Replay(bases, args.workers, args.base_cache), 1
         else:
             extract, workers = extract_articles, args.workers
         peak, current = rss_mb()

@@ -468,12 +468,23 @@ def _speaker_of(verb: Token) -> Span | None:
             agent = next((c for c in child.children if c.dep_ == "pobj"), None)
             if agent is not None:
                 return _mention_span(agent)
-    # "..., adding that ..." / "He stood and said ...": the subject of the verb governing it.
-    if verb.dep_ in ("advcl", "conj", "xcomp") and verb.head.i != verb.i:
-        head = verb.head
-        for child in head.children:
-            if child.dep_ in ("nsubj",):
-                return _mention_span(child)
+    # "..., adding that ...", "He stood and said ...", "wants to criticize", "by comparing":
+    # the subject of a verb governing it, a few steps up.
+    head = verb
+    for _ in range(3):
+        if head.dep_ not in ("advcl", "conj", "xcomp", "pcomp", "acl") or head.head.i == head.i:
+            break
+        governor = head.head
+        if head.dep_ == "pcomp" and governor.head.i != governor.i:
+            governor = governor.head  # "by comparing": preposition, then its verb
+        subject = next((c for c in governor.children if c.dep_ == "nsubj"), None)
+        if subject is not None:
+            if subject.tag_ in ("WP", "WDT") and governor.dep_ == "relcl":
+                return _mention_span(governor.head)
+            return _mention_span(subject)
+        if head.dep_ == "acl" and governor.pos_ in ("NOUN", "PROPN"):
+            return None  # "a plan proposed by": handled as an agent, if at all
+        head = governor
     return None
 
 
@@ -679,7 +690,7 @@ def _attach_region(
     return Detection(pieces, "direct", None, None, pieces, "direct:no-cue", 0.4)
 
 
-MAX_ATTRIBUTION_CLAUSE_TOKENS = 5
+MAX_ATTRIBUTION_CLAUSE_TOKENS = 8
 
 
 def _adjacent_attribution(doc: Doc, region: QuoteRegion) -> Token | None:
@@ -704,7 +715,7 @@ def _adjacent_attribution(doc: Doc, region: QuoteRegion) -> Token | None:
     if not head or not _opens_sentence(doc, region):
         return None  # 'the so-called "alt-right" gathered': a quotation inside a sentence, not before its attribution
     for token in head:
-        subject = any(c.dep_ == "nsubj" and region.end <= c.idx and c.i <= head[-1].i for c in token.children)
+        subject = any(c.dep_ == "nsubj" and region.end <= c.idx and c.i < token.i or c.dep_ == "nsubj" and token.i < c.i <= head[-1].i for c in token.children)
         reports_something_else = any(c.dep_ in ("ccomp", "dobj") and c.i == token.i + 1 for c in token.children)
         if token.pos_ == "VERB" and subject and not reports_something_else:
             return token
@@ -815,9 +826,14 @@ def _colon_introducer(doc: Doc, span: SpacySpan, lexicon: CueLexicon) -> Token |
     previous = span.start - 1
     while previous >= 0 and (doc[previous].is_space or doc[previous].text in _QUOTE_CHARS):
         previous -= 1
-    if previous < 0 or doc[previous].text != ":":
+    if previous < 0 or doc[previous].text not in (":", ","):
         return None
     sentence = doc[previous].sent
+    if doc[previous].text == ",":
+        # 'She continued, "..."': a short clause of subject and verb, then the quotation.
+        clause = [t for t in doc[sentence.start : previous] if not t.is_space]
+        verbs = [t for t in clause if t.pos_ == "VERB" and any(c.dep_ == "nsubj" for c in t.children)]
+        return verbs[-1] if verbs and len(clause) <= MAX_ATTRIBUTION_CLAUSE_TOKENS else None
     for token in reversed(list(sentence)):
         if token.i < previous and _cue_class(token, lexicon) is not None:
             return token
@@ -914,10 +930,10 @@ def _headlines(
 
 
 def _continue_speakers(text: str, detections: list[Detection]) -> list[Detection]:
-    """A quotation opening the paragraph after an attributed quote continues its speaker.
+    """A quotation after an attributed quote, in its paragraph or opening the next, continues its speaker.
 
-    '"...," he said.' followed by a paragraph that is only a quotation: news
-    leaves the attribution implicit, and readers (and annotators) carry it over.
+    '"...," he said.' followed by a quotation with no attribution of its own:
+    news leaves the attribution implicit, and readers (and annotators) carry it over.
     """
     result: list[Detection] = []
     for detection in detections:
@@ -928,7 +944,10 @@ def _continue_speakers(text: str, detections: list[Detection]) -> list[Detection
             and previous.type in ("direct", "mixed")
             and previous.speaker_span is not None
             and text[previous.content_spans[-1][1] : detection.content_spans[0][0]].count("\n") <= 3
-            and _opens_paragraph(text, detection.content_spans[0][0])
+            and (
+                _opens_paragraph(text, detection.content_spans[0][0])
+                or "\n" not in text[previous.content_spans[-1][1] : detection.content_spans[0][0]]
+            )
         ):
             detection = replace(
                 detection,
