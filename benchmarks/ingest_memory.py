@@ -157,6 +157,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--batch-size", type=int, default=16)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--no-cluster", action="store_true", help="Store quotes unclustered (ingest(cluster=False)).")
     parser.add_argument("--splits", default="train,dev", help="PolNeAR splits whose texts the stream is made of.")
     parser.add_argument("--base-cache", type=Path, help="Keep the base texts' quotes in this JSON file between runs.")
     args = parser.parse_args()
@@ -176,7 +177,8 @@ def main() -> None:
         print(f"before ingest: peak {peak:.0f} MB, current {current:.0f} MB (pipeline loaded)", flush=True)
         db = folder / "quotes.db"
         probe = Probe(checkpoints, time.perf_counter(), db)
-        report = ingest(shards, db=db, extract=extract, workers=workers, batch_size=args.batch_size, progress=probe)  # type: ignore[arg-type]
+        report = ingest(shards, db=db, extract=extract, workers=workers, batch_size=args.batch_size, progress=probe,
+                        cluster=not args.no_cluster)  # type: ignore[arg-type]
         print(f"ingested {report.added:,} articles, {report.quotes:,} quotes, {report.totals.get('clusters')} clusters, "
               f"{len(report.failures)} failures in {report.seconds:.0f} s; store {db.stat().st_size / 1e6:.0f} MB")
 

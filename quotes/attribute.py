@@ -34,7 +34,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span as SpacySpan, Token
 from spacy.vocab import Vocab
 
-from quotes.detect import DATELINE_RE, Detection, furniture_spans
+from quotes.detect import DATELINE_RE, Detection, furniture_spans, mention_span
 from quotes.lexicon import Outlet, OutletGazetteer, cue_lexicon, default_outlets, default_people
 from quotes.records import Quote, Span
 
@@ -342,6 +342,12 @@ class Resolver:
         mention = text[start:end]
         span = doc.char_span(start, end, alignment_mode="expand")
         head = span.root if span is not None else None
+        if head is not None and len(span) == 1 and head.tag_ in ("WP", "WDT") and head.head.dep_ == "relcl":
+            # "the minister, who said ...": the mention stays "who", the speaker is the minister.
+            start, end = mention_span(head.head.head)
+            span = doc.char_span(start, end, alignment_mode="expand")
+            head = span.root if span is not None else None
+            mention = text[start:end]
         lowered = mention.strip().lower()
         names_a_person = head is not None and head.ent_type_ == "PERSON"
         # An outlet named in the mention speaks for itself (but "VOA Director Amanda Bennett" is a person).

@@ -290,9 +290,9 @@ def _noun_cue(doc: Doc, noun: Token, cue_class: str) -> _Candidate | None:
     owner = next((c for c in noun.children if c.dep_ == "poss"), None)
     agent = next((c for c in noun.children if c.dep_ == "prep" and c.lower_ == "by"), None)
     if owner is not None:
-        speaker = _mention_span(owner)
+        speaker = mention_span(owner)
     elif agent is not None and any(c.dep_ == "pobj" for c in agent.children):
-        speaker = _mention_span(next(c for c in agent.children if c.dep_ == "pobj"))
+        speaker = mention_span(next(c for c in agent.children if c.dep_ == "pobj"))
     elif noun.dep_ in ("dobj", "nsubjpass") and noun.head.pos_ == "VERB":
         speaker = _speaker_of(noun.head)  # "He repeated the claim that ..."
     return _Candidate(noun, _cue_span(noun), speaker, content, "noun", cue_class)
@@ -344,7 +344,7 @@ def _according_to(doc: Doc, according: Token) -> _Candidate | None:
     if not content:
         return None
     cue_span = (according.idx, to.idx + len(to.text))
-    return _Candidate(according, cue_span, _mention_span(source), content, "according-to", "source")
+    return _Candidate(according, cue_span, mention_span(source), content, "according-to", "source")
 
 
 _OBJECT_DEPS = {"dobj", "dative", "prep", "xcomp", "oprd", "attr", "acomp", "pcomp"}
@@ -461,13 +461,11 @@ def _speaker_of(verb: Token) -> Span | None:
     """The mention of who speaks: the verb's subject, an agent, or a governing verb's subject."""
     for child in verb.children:
         if child.dep_ in ("nsubj", "csubj"):
-            if child.tag_ in ("WP", "WDT") and verb.dep_ == "relcl" and verb.head.pos_ in ("NOUN", "PROPN"):
-                return _mention_span(verb.head)  # "the minister, who said ...": the minister
-            return None if child.lower_ in ("it", "there") and verb.tag_ == "VBN" else _mention_span(child)
+            return None if child.lower_ in ("it", "there") and verb.tag_ == "VBN" else mention_span(child)
         if child.dep_ == "agent":
             agent = next((c for c in child.children if c.dep_ == "pobj"), None)
             if agent is not None:
-                return _mention_span(agent)
+                return mention_span(agent)
     # "..., adding that ...", "He stood and said ...", "wants to criticize", "by comparing":
     # the subject of a verb governing it, a few steps up.
     head = verb
@@ -479,16 +477,15 @@ def _speaker_of(verb: Token) -> Span | None:
             governor = governor.head  # "by comparing": preposition, then its verb
         subject = next((c for c in governor.children if c.dep_ == "nsubj"), None)
         if subject is not None:
-            if subject.tag_ in ("WP", "WDT") and governor.dep_ == "relcl":
-                return _mention_span(governor.head)
-            return _mention_span(subject)
-        if head.dep_ == "acl" and governor.pos_ in ("NOUN", "PROPN"):
-            return None  # "a plan proposed by": handled as an agent, if at all
+            return mention_span(subject)
+        if head.dep_ == "acl" and governor.pos_ in ("NOUN", "PROPN", "PRON"):
+            # "a statement announcing the pick": the statement speaks; "a plan proposed by": an agent, if any.
+            return mention_span(governor) if head.tag_ == "VBG" else None
         head = governor
     return None
 
 
-def _mention_span(head: Token) -> Span:
+def mention_span(head: Token) -> Span:
     """A noun phrase as a reader would cut it: modifiers and name parts, no clauses."""
     tokens = [head]
     for child in head.lefts:

@@ -68,13 +68,13 @@ class _Clusters:
     Without dedupe (rapidfuzz missing) quotes stay unclustered.
     """
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, *, enabled: bool = True) -> None:
         self.store = store
         self.index: Any = None
         self.applied: dict[str, str] = {}  # renames already written to the store
         try:
             # By module name: the package re-exports the dedupe *function* as quotes.dedupe.
-            self.dedupe: Any = importlib.import_module("quotes.dedupe")
+            self.dedupe: Any = importlib.import_module("quotes.dedupe") if enabled else None
         except ImportError:  # rapidfuzz missing: store quotes unclustered
             self.dedupe = None
         self.rebuild()
@@ -257,6 +257,7 @@ def ingest(
     scheduler: str | None = None,
     parquet: str | Path | None = None,
     full_parse: bool = False,
+    cluster: bool = True,
 ) -> IngestReport:
     """Read, extract, store and cluster the articles in ``paths``.
 
@@ -279,6 +280,10 @@ def ingest(
         parquet: with the dask engine, the folder of the Parquet dataset the
             results are written to (default: ``<db>.parquet`` beside the store).
         full_parse: parse all the text instead of the selective path.
+        cluster: cluster the new quotes as they are stored. The clustering
+            index holds every stored quote's key in memory, so for an archive
+            larger than memory ingest with ``cluster=False`` (memory then stays
+            flat) and let a later ingest cluster what is unclustered.
 
     Raises:
         StoreError: the store cannot be opened or written.
@@ -291,7 +296,7 @@ def ingest(
     failures: list[InputError] = []
     added = replaced = quotes = unchanged = 0
     with Store(db) as store, contextlib.ExitStack() as stack:
-        clusters = _Clusters(store)
+        clusters = _Clusters(store, enabled=cluster)
         store.speaker_key = clusters.speaker_key
         reader = _Reader(store, paths)
         if progress is not None:
