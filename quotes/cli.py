@@ -702,7 +702,7 @@ def bench(paths: tuple[str, ...], as_json: bool, batch_size: int, model: str) ->
         sys.stdout.write(result.to_json() + "\n")
         return
     for line in result.lines():
-        stdout.print(line, highlight=False)
+        stdout.print(line, highlight=False, soft_wrap=True)
 
 
 def main() -> None:

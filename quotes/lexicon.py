@@ -62,7 +62,8 @@ class CueLexicon:
 
     verbs: dict[str, str]
     phrases: dict[str, str]
-    # Verbs whose direct object can be what is reported ("criticized the plan").
+    # Verbs whose direct object can be what is reported ("criticized the plan"): all but
+    # those marked `clause` in the data file ("told reporters" names the addressee).
     object_verbs: frozenset[str] = frozenset()
     # Nouns of saying that carry a that-clause ("the claim that ..."), from data/cue_nouns_<lang>.tsv.
     nouns: dict[str, str] = field(default_factory=dict)
@@ -88,16 +89,16 @@ def cue_lexicon(lang: str = "en") -> CueLexicon:
 def _read_cue_rows(rows: list[tuple[int, list[str]]], source: str) -> CueLexicon:
     verbs: dict[str, str] = {}
     phrases: dict[str, str] = {}
-    object_verbs: set[str] = set()
+    clause_only: set[str] = set()
     for number, row in rows:
         where = f"{source}, line {number}"
-        if len(row) not in (2, 3) or not row[0] or not row[1] or (len(row) == 3 and row[2] != "object"):
+        if len(row) not in (2, 3) or not row[0] or not row[1] or (len(row) == 3 and row[2] != "clause"):
             raise QuotesError(
-                f"{where}: expected cue<TAB>class, optionally <TAB>object, found {len(row)} column(s) {row!r}; "
+                f"{where}: expected cue<TAB>class, optionally <TAB>clause, found {len(row)} column(s) {row!r}; "
                 "separate the cue from its class with one tab"
             )
         if len(row) == 3:
-            object_verbs.add(" ".join(row[0].lower().split()))
+            clause_only.add(" ".join(row[0].lower().split()))
         cue, cue_class = " ".join(row[0].lower().split()), row[1]
         if cue_class not in CUE_CLASSES:
             raise QuotesError(
@@ -114,7 +115,8 @@ def _read_cue_rows(rows: list[tuple[int, list[str]]], source: str) -> CueLexicon
                 "a cue has one class"
             )
         table[cue] = cue_class
-    return CueLexicon(verbs=verbs, phrases=phrases, object_verbs=frozenset(object_verbs))
+    object_verbs = frozenset(verb for verb in verbs if verb not in clause_only)
+    return CueLexicon(verbs=verbs, phrases=phrases, object_verbs=object_verbs)
 
 
 @dataclass(frozen=True, slots=True)
