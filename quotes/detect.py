@@ -270,7 +270,11 @@ def _cue_candidates(doc: Doc, lexicon: CueLexicon) -> Iterator[_Candidate]:
             if content:
                 yield _Candidate(token, _cue_span(token), speaker, content, "colon", cue_class)
             continue
-        reported = _reported_object(token) if token.lemma_.lower() in lexicon.object_verbs else []
+        reported = (
+            _reported_object(token)
+            if token.lemma_.lower() in lexicon.object_verbs and not _circumstance_of_cue(token, lexicon)
+            else []
+        )
         if reported:
             yield _Candidate(token, _cue_span(token), speaker, reported, "object", cue_class)
 
@@ -429,6 +433,15 @@ def _circumstance(child: Token) -> bool:
     if child.dep_ == "prep" and child.lower_ in _CIRCUMSTANCE_PREPS:
         return True
     return child.ent_type_ in ("DATE", "TIME")
+
+
+def _circumstance_of_cue(token: Token, lexicon: CueLexicon) -> bool:
+    """ "In a statement summarizing the call, White said ...": a verb inside another cue's adverbial phrase."""
+    for ancestor in token.ancestors:
+        if _cue_class(ancestor, lexicon) is not None:
+            link = next(a for a in [token, *token.ancestors] if a.head.i == ancestor.i)
+            return link.dep_ in ("prep", "npadvmod", "advmod") and link.i < ancestor.i
+    return False
 
 
 def _infinitival(clause: Token) -> bool:
@@ -884,7 +897,7 @@ def _headlines(
     found: list[Detection],
 ) -> Iterator[Detection]:
     text = doc.text
-    covered = [s for d in found if d.rule != SHORT_RULE for s in d.content_spans]
+    covered = [s for d in found if d.rule != SHORT_RULE and not d.rule.endswith(":object") for s in d.content_spans]
     for (start, end), title_case in _headline_lines(text, furniture):
         if any(_overlap((start, end), s) for s in covered):
             continue
