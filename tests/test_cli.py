@@ -271,7 +271,6 @@ def test_command_help_has_an_example(name: str) -> None:
     assert "Example:" in result.stdout
 
 
-@pytest.mark.xfail(reason="README being written", strict=False)
 @pytest.mark.parametrize("name", COMMANDS)
 def test_command_is_documented_in_readme(name: str) -> None:
     assert re.search(rf"\bquotes {re.escape(name)}\b", README.read_text(encoding="utf-8")), f"README lacks `quotes {name}`"
