@@ -368,7 +368,7 @@ class Resolver:
             persons = []  # "the Trump administration", "Clinton's campaign": not the person
         if persons:
             unique = list(dict.fromkeys(p.canonical for p in persons))
-            role = _role_in_mention(mention, persons[0])
+            role = _role_in_mention(mention, persons[0]) if len(unique) == 1 else None
             resolution = "name" if len(unique) == 1 else "names"
             return "; ".join(sorted(unique)), "person", role, resolution, None
         person = index.person_for(_strip_possessive(mention))

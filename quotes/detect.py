@@ -526,8 +526,8 @@ def _token_spans(doc: Doc, tokens: list[Token], *, exclude_leading_mark: bool = 
     tokens = [t for t in tokens if not t.is_space]
     while tokens and _is_trimmable(tokens[0]):
         tokens = tokens[1:]
-    while tokens and _is_trimmable(tokens[-1]):
-        tokens = tokens[:-1]
+    while tokens and (_is_trimmable(tokens[-1]) or tokens[-1].dep_ == "cc"):
+        tokens = tokens[:-1]  # a dangling "but" or "and" where the report was cut
     spans: list[list[int]] = []
     previous = -2
     for token in tokens:

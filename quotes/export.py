@@ -210,6 +210,10 @@ def export(rows: Iterable[Row], dest: str | Path, *, columns: Sequence[str], for
             # newline="" lets the csv module write its own \r\n row ends.
             with os.fdopen(handle, "w", encoding="utf-8", newline="" if name == "csv" else None) as out:
                 count = writer(rows, columns, out)
+        # mkstemp makes the file private; an export is shared like any file the user writes.
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temporary, 0o666 & ~umask)
         os.replace(temporary, target)
     except OSError as exc:
         raise ExportError(f"{dest}: cannot be written ({exc.strerror or exc})") from None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import csv
 import json
 import re
@@ -132,3 +133,14 @@ def test_export_every_format_handles_an_empty_store(tmp_path: Path) -> None:
     empty = Store(":memory:")
     for name in FORMATS:
         assert export(empty.rows(), tmp_path / f"empty.{name}", columns=EXPORT_COLUMNS) == 0
+
+
+def test_export_file_gets_the_usual_permissions(store: Store, tmp_path: Path) -> None:
+    # The export is written to a private temporary file first; the result must not stay private.
+    umask = os.umask(0o022)
+    try:
+        path = tmp_path / "quotes.csv"
+        export(store.rows(), path, columns=EXPORT_COLUMNS)
+    finally:
+        os.umask(umask)
+    assert path.stat().st_mode & 0o777 == 0o644
