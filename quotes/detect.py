@@ -285,13 +285,19 @@ def _noun_cue(doc: Doc, noun: Token, cue_class: str) -> _Candidate | None:
         (c for c in noun.children if c.dep_ in ("acl", "ccomp", "appos") and any(m.lower_ == "that" and m.dep_ == "mark" for m in c.children)),
         None,
     )
+    owner = next((c for c in noun.children if c.dep_ == "poss"), None)
     if clause is None:
-        return None
+        # "Trump's criticism of the deal", "her call for an inquiry": what an owned speech noun is about.
+        about = next((c for c in noun.rights if c.dep_ == "prep" and c.lower_ in ("of", "for")), None)
+        if owner is None or about is None or owner.lower_ in ("its", "their") and cue_class != "speech":
+            return None
+        objects = [t for child in about.children if child.dep_ in ("pobj", "pcomp") for t in child.subtree]
+        content = _token_spans(doc, objects)
+        return _Candidate(noun, _cue_span(noun), mention_span(owner), content, "noun", cue_class) if content else None
     content = _token_spans(doc, _subtree(clause), exclude_leading_mark=True)
     if not content:
         return None
     speaker = None
-    owner = next((c for c in noun.children if c.dep_ == "poss"), None)
     agent = next((c for c in noun.children if c.dep_ == "prep" and c.lower_ == "by"), None)
     if owner is not None:
         speaker = mention_span(owner)
