@@ -237,6 +237,8 @@ def _cue_candidates(doc: Doc, lexicon: CueLexicon) -> Iterator[_Candidate]:
             continue
         complement = next((c for c in token.children if c.dep_ == "ccomp" and not _coordinated_after(token, c)), None)
         speaker = _speaker_of(token)
+        if _imperative(token):
+            continue  # "Ask yourself which state she will win": the writer addressing the reader
         if complement is not None:
             content = _token_spans(doc, _complement_tokens(token, complement), exclude_leading_mark=True)
             if content:
@@ -306,6 +308,16 @@ def _noun_cue(doc: Doc, noun: Token, cue_class: str) -> _Candidate | None:
     elif noun.dep_ in ("dobj", "nsubjpass") and noun.head.pos_ == "VERB":
         speaker = _speaker_of(noun.head)  # "He repeated the claim that ..."
     return _Candidate(noun, _cue_span(noun), speaker, content, "noun", cue_class)
+
+
+def _imperative(verb: Token) -> bool:
+    """A bare verb opening its sentence with no subject: an instruction, not a report."""
+    return (
+        verb.tag_ == "VB"
+        and verb.dep_ == "ROOT"
+        and not any(c.dep_ in SUBJECT_DEPS or c.dep_ == "aux" for c in verb.children)
+        and verb.i == next(t.i for t in verb.sent if not t.is_space and not t.is_punct)
+    )
 
 
 def _coordinated_after(cue: Token, clause: Token) -> bool:
