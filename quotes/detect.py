@@ -245,7 +245,7 @@ def _cue_candidates(doc: Doc, lexicon: CueLexicon) -> Iterator[_Candidate]:
                 yield _Candidate(token, _cue_span(token), speaker, content, "ccomp", cue_class)
             continue
         if (
-            token.dep_ in ("parataxis", "ccomp", "advcl")
+            (token.dep_ in ("parataxis", "ccomp") or token.dep_ == "advcl" and _as_clause(token))
             and speaker is not None
             and cue_class == "speech"
             and token.head.i != token.i
@@ -326,6 +326,11 @@ def _coordinated_after(cue: Token, clause: Token) -> bool:
     return clause.i > cue.i and any(
         doc[i].dep_ == "cc" or doc[i].lower_ in ("but", "and", "while") for i in range(cue.i + 1, clause.left_edge.i + 1)
     )
+
+
+def _as_clause(verb: Token) -> bool:
+    """ "As Trump noted, ...": the one subordinate clause that attributes its main clause."""
+    return any(c.dep_ == "mark" and c.lower_ == "as" for c in verb.children)
 
 
 def _set_off(cue: Token) -> bool:
