@@ -459,7 +459,12 @@ def _paragraph_openers(doc: Doc, index: _ArticleIndex) -> dict[int, str]:
             a, b = subject.left_edge.idx, subject.right_edge.idx + len(subject.right_edge.text)
             outlets = [o for x, y, o in index.outlet_mentions if a <= x and y <= b]
             if outlets:
-                openers[paragraph] = outlets[0].name
+                # "Sankei focused on remarks made to ABC News": the medium nearest the speaker carried them.
+                others = [
+                    o for x, y, o in index.outlet_mentions
+                    if sentence.start_char <= x < sentence.end_char and not a <= x < b
+                ]
+                openers[paragraph] = (others or outlets)[0].name
     return openers
 
 
