@@ -28,7 +28,8 @@ if TYPE_CHECKING:
     from quotes.ingest import IngestReport
     from quotes.store import Filters, Store
 
-stdout = Console()
+# Piped or redirected output gets a page-wide table rather than rich's 80-column default.
+stdout = Console(width=None if sys.stdout.isatty() else 140)
 stderr = Console(stderr=True)
 
 # The documented, stable JSON Lines schema of `quotes extract --format jsonl`.
