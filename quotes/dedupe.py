@@ -39,7 +39,6 @@ linearly with the number of quotes (see ``benchmarks/dedupe_million.py``).
 from __future__ import annotations
 
 import dataclasses
-import json
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -51,6 +50,7 @@ from typing import Any, Union
 from rapidfuzz import fuzz
 
 from quotes.errors import InputError
+from quotes.read import json_lines
 from quotes.records import Appearance, QuoteCluster, Span, content_hash
 from quotes.text import match_text, preferred_spelling, same_speaker, speaker_key, unify_speakers
 
@@ -664,14 +664,9 @@ def read_records(lines: Iterable[str], *, source: str) -> Iterator[DedupeRecord 
     skipped; an id already seen is an error (the first line with it is kept).
     """
     seen: dict[str, int] = {}
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        where = f"{source}:{number}"
-        try:
-            data = json.loads(line)
-        except json.JSONDecodeError as exc:
-            yield InputError(where, f"is not JSON ({exc.msg} at column {exc.colno})")
+    for number, where, data in json_lines(lines, source):
+        if isinstance(data, InputError):
+            yield data
             continue
         try:
             record = DedupeRecord.from_dict(data, source=where)

@@ -30,7 +30,7 @@ from dataclasses import dataclass, replace
 from spacy.tokens import Doc, Span as SpacySpan, Token
 
 from quotes.lexicon import CueLexicon, cue_lexicon
-from quotes.marks import QuoteRegion, find_regions
+from quotes.marks import QuoteRegion, find_regions, line_spans
 from quotes.records import QuoteType, Span
 
 SUBJECT_DEPS = ("nsubj", "nsubjpass", "csubj")
@@ -148,17 +148,10 @@ def _nested_in_another(detection: Detection, detections: list[Detection]) -> boo
 # --- page furniture ---------------------------------------------------------------
 
 
-def _line_spans(text: str) -> Iterator[Span]:
-    start = 0
-    for match in re.finditer(r"\n", text):
-        yield start, match.start()
-        start = match.end()
-    yield start, len(text)
-
 
 def furniture_spans(text: str) -> list[Span]:
     """Navigation lines, photo credits and captions, tag lists: never quotes."""
-    lines = [s for s in _line_spans(text) if text[s[0] : s[1]].strip()]
+    lines = [s for s in line_spans(text) if text[s[0] : s[1]].strip()]
     furniture = []
     for index, (start, end) in enumerate(lines):
         line = text[start:end]
@@ -884,7 +877,7 @@ def _headline_lines(text: str, furniture: list[Span]) -> Iterator[tuple[Span, bo
     The first line of an article is its headline even in sentence case; other
     lines must be in title case and lack a final full stop.
     """
-    for start, end in _line_spans(text):
+    for start, end in line_spans(text):
         line = text[start:end].strip()
         words = line.split()
         if not (3 <= len(words) <= 20) or _inside_any(start + 1, furniture):

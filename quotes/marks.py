@@ -103,7 +103,8 @@ def _classify(text: str, pos: int, mark: str) -> _Mark | None:
     return None
 
 
-def _lines(text: str) -> Iterator[Span]:
+def line_spans(text: str) -> Iterator[Span]:
+    """(start, end) of each line of ``text``, without its newline."""
     start = 0
     for match in re.finditer(r"\n", text):
         yield start, match.start()
@@ -140,7 +141,7 @@ def _starts_with_opener(text: str, span: Span) -> bool:
 def find_regions(text: str) -> list[QuoteRegion]:
     """Every quoted region of ``text`` in order; nested quotes are left inside their outer quote."""
     regions: list[QuoteRegion] = []
-    lines = [span for span in _lines(text)]
+    lines = [span for span in line_spans(text)]
     pending: list[Span] = []  # pieces of a quote still open from earlier paragraphs
     pending_start = -1
     for index, (line_start, line_end) in enumerate(lines):

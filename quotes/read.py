@@ -160,6 +160,18 @@ def read_html(raw: bytes | str, source: str, **metadata: str | None) -> Article:
     return Article.from_text(text, **found)
 
 
+def json_lines(lines: Iterable[str], source: str) -> Iterator[tuple[int, str, Any]]:
+    """(line number, "source:line", parsed value or InputError) for each non-blank line."""
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        where = f"{source}:{number}"
+        try:
+            yield number, where, json.loads(line)
+        except json.JSONDecodeError as exc:
+            yield number, where, InputError(where, f"is not valid JSON ({exc.msg} at column {exc.colno})")
+
+
 def read_jsonl(raw: bytes, source: str) -> Iterator[ReadResult]:
     """Articles from JSON Lines, one object per line; a bad line is an error, not the end."""
     try:
@@ -171,14 +183,9 @@ def read_jsonl(raw: bytes, source: str) -> Iterator[ReadResult]:
     # "No text" errors wait for the first article: a file where no line has
     # text (gold annotations, say) is one error, not one per line.
     missing: list[InputError] = []
-    for number, line in enumerate(content.splitlines(), start=1):
-        if not line.strip():
-            continue
-        where = f"{source}:{number}"
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            yield InputError(where, f"is not valid JSON ({exc.msg} at column {exc.colno})")
+    for number, where, record in json_lines(content.splitlines(), source):
+        if isinstance(record, InputError):
+            yield record
             continue
         if not isinstance(record, dict):
             yield InputError(where, f"is a JSON {type(record).__name__}, not an object with a \"text\" field")

@@ -304,7 +304,7 @@ def test_cli_dedupe_reports_bad_lines_and_keeps_the_others(tmp_path):
     path.write_text("\n".join([lines[0], "{not json", '{"id": "x"}', lines[1], lines[0]]) + "\n", encoding="utf-8")
     result = CliRunner().invoke(cli, ["dedupe", str(path)])
     assert result.exit_code == 1
-    assert f"{path}:2: is not JSON" in result.stderr
+    assert f"{path}:2: is not valid JSON" in result.stderr
     assert f"{path}:3: has no 'text'" in result.stderr
     assert f"{path}:5: id 'yonhap-1' was already used on line 1" in result.stderr
     [row] = [json.loads(line) for line in result.stdout.splitlines()]
