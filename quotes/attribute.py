@@ -207,7 +207,8 @@ class Resolver:
     def _index(self, doc: Doc) -> _ArticleIndex:
         # The publisher in a dateline ("MOSCOW (Sputnik) -") carries the whole article, not one quote.
         # Nor does a photo credit ("© AP Photo / Evan Vucci") or a navigation link.
-        skipped = [m.span() for m in DATELINE_RE.finditer(doc.text)] + furniture_spans(doc.text)
+        text = doc.text  # spaCy rebuilds it on every access
+        skipped = [m.span() for m in DATELINE_RE.finditer(text)] + furniture_spans(text)
         outlet_mentions = [m for m in self._outlet_mentions(doc) if not any(a <= m[0] < b for a, b in skipped)]
         outlet_chars = {i for a, b, _ in outlet_mentions for i in range(a, b)}
         groups: dict[str, _Person] = {}
@@ -254,7 +255,7 @@ class Resolver:
         person_mentions = [(start, groups[_name_key(name)]) for start, name, _ in mentions]
         # Public figures the entity recogniser missed ("Secretary of State Pompeo" tagged as an organisation).
         taken = {i for start, name, _ in mentions for i in range(start, start + len(name))}
-        for match in self.people_re.finditer(doc.text):
+        for match in self.people_re.finditer(text):
             if match.start() in taken:
                 continue
             figure = self.people.lookup(match.group())
@@ -282,14 +283,14 @@ class Resolver:
         text = doc.text
         quotes: list[Quote] = []
         previous_speakers: list[tuple[int, str, str]] = []  # (offset, canonical, kind)
-        paragraph_outlet = _paragraph_openers(doc, index)
+        paragraph_outlet = _paragraph_openers(doc, text, index)
         first_opener = next((paragraph_outlet[p] for p in sorted(paragraph_outlet)), None)
         for detection in detections:
             mention = text[slice(*detection.speaker_span)] if detection.speaker_span else None
             speaker, kind, role, resolution, outlet = None, "", None, "no-speaker", None
             if detection.speaker_span is not None:
-                speaker, kind, role, resolution, outlet = self._speaker(doc, index, detection, previous_speakers)
-            channel = _channel_outlet(doc, index, detection)
+                speaker, kind, role, resolution, outlet = self._speaker(doc, text, index, detection, previous_speakers)
+            channel = _channel_outlet(doc, text, index, detection)
             if outlet is None and channel is not None:
                 outlet = channel
             paragraph = text.rfind("\n", 0, detection.content_spans[0][0])
@@ -332,13 +333,13 @@ class Resolver:
     def _speaker(
         self,
         doc: Doc,
+        text: str,
         index: _ArticleIndex,
         detection: Detection,
         previous: list[tuple[int, str, str]],
     ) -> tuple[str | None, str, str | None, str, str | None]:
         """(canonical speaker, kind, role, resolution, outlet) for a detection's speaker mention."""
         start, end = detection.speaker_span  # type: ignore[misc]
-        text = doc.text
         mention = text[start:end]
         span = doc.char_span(start, end, alignment_mode="expand")
         head = span.root if span is not None else None
@@ -442,7 +443,7 @@ class Resolver:
         return None
 
 
-def _paragraph_openers(doc: Doc, index: _ArticleIndex) -> dict[int, str]:
+def _paragraph_openers(doc: Doc, text: str, index: _ArticleIndex) -> dict[int, str]:
     """Paragraphs whose first sentence has an outlet as its subject ("NHK reported ...", "Fuji TV took up ...").
 
     Keyed like the resolver's paragraphs: the offset of the newline before it (-1 for the first).
@@ -450,7 +451,7 @@ def _paragraph_openers(doc: Doc, index: _ArticleIndex) -> dict[int, str]:
     openers: dict[int, str] = {}
     seen: set[int] = set()
     for sentence in doc.sents:
-        paragraph = doc.text.rfind("\n", 0, sentence.start_char)
+        paragraph = text.rfind("\n", 0, sentence.start_char)
         if paragraph in seen:
             continue
         seen.add(paragraph)
@@ -547,12 +548,11 @@ def _sentence_bounds(doc: Doc, detection: Detection) -> Span:
     return a, b
 
 
-def _channel_outlet(doc: Doc, index: _ArticleIndex, detection: Detection) -> str | None:
+def _channel_outlet(doc: Doc, text: str, index: _ArticleIndex, detection: Detection) -> str | None:
     """An outlet named in the attribution but not as its speaker: "told Reuters", "carried by KCNA"."""
     a, b = _sentence_bounds(doc, detection)
     inside = detection.content_spans
     speaker = detection.speaker_span or (-1, -1)
-    text = doc.text
     for start, end, outlet in index.outlet_mentions:
         if not (a <= start < b) or any(x <= start < y for x, y in inside) or speaker[0] <= start < speaker[1]:
             continue

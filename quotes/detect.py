@@ -112,7 +112,7 @@ def detect(doc: Doc, *, lexicon: CueLexicon | None = None, nested: bool = False)
     for index, region in enumerate(regions):
         if index in used_regions:
             continue
-        found = _attach_region(doc, region, lexicon, furniture)
+        found = _attach_region(doc, text, region, lexicon, furniture)
         if found is None:
             continue
         used_regions.add(index)
@@ -660,11 +660,11 @@ def _trim(text: str, span: Span) -> Span:
 
 
 def _attach_region(
-    doc: Doc, region: QuoteRegion, lexicon: CueLexicon, furniture: list[Span]
+    doc: Doc, text: str, region: QuoteRegion, lexicon: CueLexicon, furniture: list[Span]
 ) -> Detection | None:
     """A quotation no parse candidate claimed: look for a cue near it."""
     pieces = region.pieces
-    words = sum(len(doc.text[a:b].split()) for a, b in pieces)
+    words = sum(len(text[a:b].split()) for a, b in pieces)
     span = doc.char_span(region.inner_start, region.inner_end, alignment_mode="expand")
     if span is None:
         return None
@@ -684,12 +684,12 @@ def _attach_region(
             rule="direct:governing-cue" if direct else "mixed:governing-cue",
             confidence=0.8 if direct else 0.7,
         )
-    adjacent = _adjacent_attribution(doc, region)
+    adjacent = _adjacent_attribution(doc, text, region)
     if adjacent is not None:
         return Detection(
             pieces, "direct", _cue_span(adjacent), _speaker_of(adjacent), pieces, "direct:adjacent-cue", 0.8
         )
-    signature = _dash_signature(doc.text, region)
+    signature = _dash_signature(text, region)
     if signature is not None:
         dash, name = signature
         return Detection(pieces, "direct", dash, name, pieces, "direct:dash-signature", 0.8)
@@ -719,13 +719,13 @@ def _attach_region(
 MAX_ATTRIBUTION_CLAUSE_TOKENS = 8
 
 
-def _adjacent_attribution(doc: Doc, region: QuoteRegion) -> Token | None:
+def _adjacent_attribution(doc: Doc, text: str, region: QuoteRegion) -> Token | None:
     """The verb of a short clause right after a quotation: '"...," he continued.'
 
     News puts the attribution there so regularly that any verb with a
     subject counts, whether or not the lexicon knows it.
     """
-    after = doc.char_span(region.end, min(len(doc.text), region.end + 120), alignment_mode="expand")
+    after = doc.char_span(region.end, min(len(text), region.end + 120), alignment_mode="expand")
     if after is None:
         return None
     clause = []
@@ -738,7 +738,7 @@ def _adjacent_attribution(doc: Doc, region: QuoteRegion) -> Token | None:
             break
         clause.append(token)
     head = clause[:MAX_ATTRIBUTION_CLAUSE_TOKENS]
-    if not head or not _opens_sentence(doc, region):
+    if not head or not _opens_sentence(text, region):
         return None  # 'the so-called "alt-right" gathered': a quotation inside a sentence, not before its attribution
     for token in head:
         subject = any(c.dep_ == "nsubj" and region.end <= c.idx and c.i < token.i or c.dep_ == "nsubj" and token.i < c.i <= head[-1].i for c in token.children)
@@ -748,9 +748,9 @@ def _adjacent_attribution(doc: Doc, region: QuoteRegion) -> Token | None:
     return None
 
 
-def _opens_sentence(doc: Doc, region: QuoteRegion) -> bool:
+def _opens_sentence(text: str, region: QuoteRegion) -> bool:
     """Whether only a line break, a dash or the end of another sentence stands before a quotation."""
-    before = doc.text[max(0, region.start - 200) : region.start].rstrip(" \t\u00a0")
+    before = text[max(0, region.start - 200) : region.start].rstrip(" \t\u00a0")
     return not before or before[-1] in "\n.!?:\u2014\u2013-\"\u201d"
 
 
