@@ -204,10 +204,9 @@ class Resolver:
             kept.append(mention)
         return kept
 
-    def _index(self, doc: Doc) -> _ArticleIndex:
+    def _index(self, doc: Doc, text: str) -> _ArticleIndex:
         # The publisher in a dateline ("MOSCOW (Sputnik) -") carries the whole article, not one quote.
         # Nor does a photo credit ("© AP Photo / Evan Vucci") or a navigation link.
-        text = doc.text  # spaCy rebuilds it on every access
         skipped = [m.span() for m in DATELINE_RE.finditer(text)] + furniture_spans(text)
         outlet_mentions = [m for m in self._outlet_mentions(doc) if not any(a <= m[0] < b for a, b in skipped)]
         outlet_chars = {i for a, b, _ in outlet_mentions for i in range(a, b)}
@@ -278,9 +277,12 @@ class Resolver:
 
     # --- resolution -------------------------------------------------------------
 
-    def __call__(self, doc: Doc, detections: list[Detection], *, article_id: str = "") -> list[Quote]:
-        index = self._index(doc)
-        text = doc.text
+    def __call__(
+        self, doc: Doc, detections: list[Detection], *, article_id: str = "", text: str | None = None
+    ) -> list[Quote]:
+        """Quotes for ``detections``; ``text`` is ``doc.text`` when the caller has it (spaCy rebuilds it on each access)."""
+        text = doc.text if text is None else text
+        index = self._index(doc, text)
         quotes: list[Quote] = []
         previous_speakers: list[tuple[int, str, str]] = []  # (offset, canonical, kind)
         paragraph_outlet = _paragraph_openers(doc, text, index)
@@ -559,9 +561,11 @@ def _channel_outlet(doc: Doc, text: str, index: _ArticleIndex, detection: Detect
         return outlet.name
     # A generic channel: "in a message carried by state media", "local media reported".
     for x, y in [(a, b)]:
-        outside = "".join(
-            ch if not any(p <= i < q for p, q in inside) else " " for i, ch in enumerate(text[x:y], start=x)
-        )
+        chars = list(text[x:y])
+        for p, q in inside:  # blank out the content: only the attribution around it names a channel
+            for i in range(max(p, x), min(q, y)):
+                chars[i - x] = " "
+        outside = "".join(chars)
         match = GENERIC_MEDIA_RE.search(outside)
         if match is not None:
             kinds = _generic_kinds(match.group())

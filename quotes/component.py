@@ -38,8 +38,9 @@ class QuoteDetector:
             Doc.set_extension("quotes", getter=_get_quotes)
 
     def __call__(self, doc: Doc) -> Doc:
-        detections = detect(doc, lexicon=self.lexicon)
-        quotes = self.resolver(doc, detections)
+        text = doc.text  # built once: spaCy rebuilds it on every access
+        detections = detect(doc, lexicon=self.lexicon, text=text)
+        quotes = self.resolver(doc, detections, text=text)
         group = []
         for quote in quotes:
             span = doc.char_span(quote.start, quote.end, label=quote.type, alignment_mode="expand")

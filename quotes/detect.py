@@ -80,7 +80,9 @@ class _Candidate:
     cue_class: str
 
 
-def detect(doc: Doc, *, lexicon: CueLexicon | None = None, nested: bool = False) -> list[Detection]:
+def detect(
+    doc: Doc, *, lexicon: CueLexicon | None = None, nested: bool = False, text: str | None = None
+) -> list[Detection]:
     """Every attribution in ``doc``, in text order.
 
     Args:
@@ -90,9 +92,11 @@ def detect(doc: Doc, *, lexicon: CueLexicon | None = None, nested: bool = False)
             ("The source said [Clinton told police that ...]"). Off by default:
             the outer attribution already carries that content, and annotated
             news corpora such as PolNeAR mostly leave the inner one out.
+        text: ``doc.text``, when the caller already has it (spaCy rebuilds it
+            on every access).
     """
     lexicon = lexicon or cue_lexicon(doc.lang_ if doc.lang_ in ("en",) else "en")
-    text = doc.text
+    text = doc.text if text is None else text
     furniture = furniture_spans(text)
     regions = [r for r in find_regions(text) if not _inside_any(r.start, furniture)]
     candidates = [
@@ -123,7 +127,7 @@ def detect(doc: Doc, *, lexicon: CueLexicon | None = None, nested: bool = False)
             used_regions.update(inner)
             found = replace(found, quoted_spans=found.quoted_spans + tuple(p for i in inner for p in regions[i].pieces))
         detections.append(found)
-    detections.extend(_headlines(doc, lexicon, regions, furniture, detections))
+    detections.extend(_headlines(doc, text, lexicon, regions, furniture, detections))
     merged = _merge_split_quotes(text, sorted(detections, key=lambda d: d.content_spans[0]))
     headline_lines = [span for span, title_case in _headline_lines(text, furniture) if title_case]
     kept = [
@@ -907,12 +911,12 @@ def _in_name(doc: Doc, offset: int) -> bool:
 
 def _headlines(
     doc: Doc,
+    text: str,
     lexicon: CueLexicon,
     regions: list[QuoteRegion],
     furniture: list[Span],
     found: list[Detection],
 ) -> Iterator[Detection]:
-    text = doc.text
     covered = [s for d in found if d.rule != SHORT_RULE and not d.rule.endswith(":object") for s in d.content_spans]
     for (start, end), title_case in _headline_lines(text, furniture):
         if any(_overlap((start, end), s) for s in covered):
