@@ -30,7 +30,6 @@ from quotes.errors import StoreError
 from quotes.records import Article, Quote
 
 DEFAULT_DB = "quotes.db"
-SCHEMA_VERSION = 1
 
 ArticleState = Literal["new", "changed", "unchanged"]
 KeyFunction = Callable[[str], str | None]
@@ -182,7 +181,17 @@ LEFT JOIN outlets fo ON fo.id = c.first_outlet_id;
 """
 
 # (version, name, script). Append only: a released migration never changes.
-MIGRATIONS: tuple[tuple[int, str, str], ...] = ((1, "articles, quotes, speakers, outlets, clusters, fts", _SCHEMA_1),)
+# Each article insert numbers it with max(seq) + 1: without an index that scans the whole
+# table, and long ingests grow quadratic.
+_SCHEMA_2 = """
+CREATE INDEX articles_seq ON articles(seq);
+"""
+
+MIGRATIONS: tuple[tuple[int, str, str], ...] = (
+    (1, "articles, quotes, speakers, outlets, clusters, fts", _SCHEMA_1),
+    (2, "index on article numbers", _SCHEMA_2),
+)
+SCHEMA_VERSION = len(MIGRATIONS)
 
 
 @dataclass(frozen=True, slots=True)

@@ -66,10 +66,24 @@ def test_store_creates_schema_with_version_and_migrations(tmp_path: Path) -> Non
         tables = {r[0] for r in store.db.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'view')")}
         assert {"articles", "quotes", "speakers", "outlets", "clusters", "quotes_fts", "migrations", "quote_rows"} <= tables
         assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-        assert [r[0] for r in store.db.execute("SELECT version FROM migrations")] == [1]
+        assert [r[0] for r in store.db.execute("SELECT version FROM migrations")] == [1, 2]
     # Opening again applies nothing twice.
     with Store(path) as store:
-        assert [r[0] for r in store.db.execute("SELECT version FROM migrations")] == [1]
+        assert [r[0] for r in store.db.execute("SELECT version FROM migrations")] == [1, 2]
+
+
+def test_store_written_by_version_1_is_migrated(tmp_path: Path) -> None:
+    path = tmp_path / "quotes.db"
+    with Store(path) as store:
+        # Make it look like a store written before migration 2 existed.
+        store.db.execute("DROP INDEX articles_seq")
+        store.db.execute("DELETE FROM migrations WHERE version = 2")
+        store.db.execute("PRAGMA user_version = 1")
+        store.db.commit()
+    with Store(path) as store:
+        assert store.version == SCHEMA_VERSION == 2
+        indexes = {r[0] for r in store.db.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+        assert "articles_seq" in indexes
 
 
 def test_store_refuses_newer_schema_and_foreign_databases(tmp_path: Path) -> None:
