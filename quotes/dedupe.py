@@ -52,7 +52,7 @@ from rapidfuzz import fuzz
 from quotes.errors import InputError
 from quotes.read import json_lines
 from quotes.records import Appearance, QuoteCluster, Span, content_hash
-from quotes.text import match_text, preferred_spelling, same_speaker, speaker_key, unify_speakers
+from quotes.text import match_text, preferred_spelling, same_speaker, speaker_key, spellings_by_key, unify_speakers
 
 __all__ = [
     "ClusterIndex",
@@ -618,15 +618,7 @@ _BRACKET = re.compile(r"\[[^\]]*\]")
 
 def _canonical_speaker(names: Iterable[str | None]) -> str | None:
     """The fullest name among the members' speakers, in its preferred spelling."""
-    counts: dict[str, int] = {}
-    for name in names:
-        if name:
-            counts[name] = counts.get(name, 0) + 1
-    groups: dict[str, list[str]] = {}
-    for name in counts:
-        key = _cached_speaker_key(name)
-        if key:
-            groups.setdefault(key, []).append(name)
+    counts, groups = spellings_by_key(names, _cached_speaker_key)
     if not groups:
         return None
     best = max(groups, key=lambda k: (len(k.split()), sum(counts[n] for n in groups[k])))

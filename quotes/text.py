@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from textacy.preprocessing import normalize as tx_normalize
 from textacy.preprocessing import remove as tx_remove
@@ -183,6 +183,23 @@ def same_speaker(a: str | None, b: str | None) -> bool:
     return all(word in it for word in short)
 
 
+def spellings_by_key(
+    names: Iterable[str | None], key: Callable[[str], str | None] | None = None
+) -> tuple[dict[str, int], dict[str, list[str]]]:
+    """How often each spelling occurs, and the spellings grouped by speaker key."""
+    key = key or speaker_key
+    counts: dict[str, int] = {}
+    for name in names:
+        if name:
+            counts[name] = counts.get(name, 0) + 1
+    by_key: dict[str, list[str]] = {}
+    for name in counts:
+        found = key(name)
+        if found:
+            by_key.setdefault(found, []).append(name)
+    return counts, by_key
+
+
 def unify_speakers(names: Iterable[str | None]) -> dict[str, str]:
     """Map each spelling of a name to one display form shared by its variants.
 
@@ -195,15 +212,7 @@ def unify_speakers(names: Iterable[str | None]) -> dict[str, str]:
         >>> unify_speakers(["Kim Jong Un", "KIM JONG UN", "Kim Jong-un", "Kim Jong Un"])["KIM JONG UN"]
         'Kim Jong Un'
     """
-    counts: dict[str, int] = {}
-    for name in names:
-        if name:
-            counts[name] = counts.get(name, 0) + 1
-    by_key: dict[str, list[str]] = {}
-    for name in counts:
-        key = speaker_key(name)
-        if key is not None:
-            by_key.setdefault(key, []).append(name)
+    counts, by_key = spellings_by_key(names)
     # attach each key to the one most complete key it is compatible with, if unique
     parent: dict[str, str] = {}
     keys = sorted(by_key, key=lambda k: (-len(k.split()), k))
