@@ -139,7 +139,8 @@ def _print_table(article: Article, found: list[Quote]) -> None:
     table.add_column("quote", ratio=6)
     for quote in found:
         table.add_row(
-            quote.speaker or "[dim]unknown[/dim]",
+            # An unresolved speaker still shows how the article named it ("a source").
+            escape(quote.speaker) if quote.speaker else f"[dim]{escape(quote.speaker_mention or 'unknown')}[/dim]",
             quote.outlet or "",
             quote.type + (" (headline)" if quote.headline else ""),
             quote.cue or "",

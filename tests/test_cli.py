@@ -274,3 +274,13 @@ def test_command_help_has_an_example(name: str) -> None:
 @pytest.mark.parametrize("name", COMMANDS)
 def test_command_is_documented_in_readme(name: str) -> None:
     assert re.search(rf"\bquotes {re.escape(name)}\b", README.read_text(encoding="utf-8")), f"README lacks `quotes {name}`"
+
+
+def test_extract_table_shows_how_an_unresolved_speaker_was_named(runner: CliRunner, tmp_path: Path) -> None:
+    path = tmp_path / "sources.txt"
+    path.write_text("Two officials said the talks would resume in Stockholm next week.\n", encoding="utf-8")
+    result = runner.invoke(cli, ["extract", str(path)])
+    assert result.exit_code == 0, result.output
+    # No canonical name can be given, so the table shows the mention instead of "unknown".
+    assert "Two officials" in result.output
+    assert "unknown" not in result.output
