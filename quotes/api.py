@@ -16,6 +16,7 @@ from typing import Any
 import spacy
 from spacy.language import Language
 
+from quotes.attribute import dateline_outlet
 from quotes.errors import ModelError, QuotesError
 from quotes.records import Article, Quote
 
@@ -104,6 +105,11 @@ def _finish(article: Article, found: list[dict[str, Any]] | Exception, on_error:
             raise found
         on_error(article, found)
         return
+    if article.outlet is None:
+        # No publisher in the metadata: the dateline may name it ("MOSCOW (Sputnik) -").
+        publisher = dateline_outlet(article.text)
+        if publisher is not None:
+            article = dataclasses.replace(article, outlet=publisher)
     yield article, [dataclasses.replace(Quote.from_dict(d), article_id=article.id) for d in found]
 
 

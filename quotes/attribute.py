@@ -86,7 +86,6 @@ class _Person:
     canonical: str
     forms: Counter[str] = field(default_factory=Counter)
     roles: list[str] = field(default_factory=list)
-    first_seen: int = 0
     gender: str = "-"
     known: bool = False  # found in the gazetteer of public figures
 
@@ -231,7 +230,7 @@ class Resolver:
                 matching = [p for p in containing.values() if all(t in _name_key(p.canonical).split() for t in tokens)]
                 person = _most_mentioned(matching) if matching else None
             if person is None:
-                person = _Person(canonical=name, first_seen=start)
+                person = _Person(canonical=name)
                 persons.append(person)
                 for token in key.split():
                     if token not in TITLE_WORDS:
@@ -262,7 +261,7 @@ class Resolver:
                 continue
             person = next((p for p in persons if p.canonical == figure.name), None)
             if person is None:
-                person = _Person(canonical=figure.name, first_seen=match.start(), gender=figure.gender, known=True)
+                person = _Person(canonical=figure.name, gender=figure.gender, known=True)
                 person.roles.extend(figure.roles)
                 persons.append(person)
             person.forms[match.group()] += 1

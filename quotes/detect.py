@@ -583,7 +583,6 @@ def _combine(text: str, candidate: _Candidate, regions: list[QuoteRegion], used:
         for i, r in enumerate(regions)
         if i not in used and _overlap((r.inner_start, r.inner_end), extent) > 0
     ]
-    content_chars = sum(b - a for a, b in content)
     if touching:
         outside = _words_outside(text, content, [r for i in touching for r in regions[i].pieces])
         if outside <= MAX_WORDS_OUTSIDE_DIRECT:

@@ -222,3 +222,23 @@ def test_not_quotes_produce_no_quote(line_start: str, quotes: list[Quote], text:
         if a < line[1] and line[0] < b
     ]
     assert touching == []
+
+
+def test_publishing_outlet_comes_from_the_dateline(nlp) -> None:
+    from quotes.api import extract_articles
+    from quotes.records import Article
+
+    # No metadata names the publisher, so "MOSCOW (Sputnik) -" does; the quotes keep their own outlets.
+    article = Article.from_text(ARTICLE.read_text(encoding="utf-8"))
+    [(read, found)] = list(extract_articles([article]))
+    assert read.outlet == "Sputnik"
+    assert "Sputnik" not in {q.outlet for q in found}
+
+
+def test_publishing_outlet_from_metadata_is_kept(nlp) -> None:
+    from quotes.api import extract_articles
+    from quotes.records import Article
+
+    article = Article.from_text(ARTICLE.read_text(encoding="utf-8"), outlet="Sputnik International")
+    [(read, _)] = list(extract_articles([article]))
+    assert read.outlet == "Sputnik International"
