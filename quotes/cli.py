@@ -67,6 +67,11 @@ def quote_row(article: Article, quote: Quote) -> dict[str, object]:
     return {name: data.get(name) for name in JSONL_FIELDS}
 
 
+def _count(number: int, noun: str) -> str:
+    """ "1 quote", "2 quotes"."""
+    return f"{number:,} {noun}{'' if number == 1 else 's'}"
+
+
 def _shorten(text: str, limit: int = 90) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "\u2026"
@@ -131,7 +136,7 @@ def extract(paths: tuple[str, ...], output_format: str, model: str, workers: int
 
 
 def _print_table(article: Article, found: list[Quote]) -> None:
-    table = Table(title=f"{article.path or article.id} — {len(found)} quotes", title_justify="left", expand=True)
+    table = Table(title=f"{article.path or article.id} — {_count(len(found), 'quote')}", title_justify="left", expand=True)
     table.add_column("speaker", style="bold cyan", ratio=2)
     table.add_column("outlet", style="magenta", ratio=1)
     table.add_column("type", ratio=1)
@@ -413,7 +418,7 @@ def search(text: str | None, limit: int, db: str, **filters: str | None) -> None
             rows = list(store.rows(_filters(text, **filters), limit=limit or None))
     except QuotesError as error:
         _fail(error)
-    table = Table(title=f"{len(rows)} quotes" + (escape(f" matching {text!r}") if text else ""), title_justify="left", expand=True)
+    table = Table(title=f"{_count(len(rows), 'quote')}" + (escape(f" matching {text!r}") if text else ""), title_justify="left", expand=True)
     table.add_column("id", style="dim", no_wrap=True)
     table.add_column("date", no_wrap=True)
     table.add_column("outlet", style="magenta", ratio=2)
@@ -508,7 +513,7 @@ def show(quote_id: str, db: str, around: int) -> None:
     header.add_row("type", Text(f"{quote.type}, cue “{quote.cue}”" if quote.cue else quote.type))
     if row["cluster_id"]:
         first = "this is the first appearance" if row["first_appearance"] else f"first: {row['first_date'] or '?'} {row['first_outlet'] or ''}"
-        header.add_row("cluster", Text(f"{row['cluster_id']}: {row['cluster_size']} appearances; {first}"))
+        header.add_row("cluster", Text(f"{row['cluster_id']}: {_count(row['cluster_size'], 'appearance')}; {first}"))
     header.add_row("id", Text(quote.id, style="dim"))
     stdout.print(header)
 
@@ -555,7 +560,7 @@ def export(output: str, output_format: str | None, text: str | None, db: str, **
     except QuotesError as error:
         _fail(error)
     if output != "-":
-        stderr.print(f"wrote {count} quotes to {output}", highlight=False)
+        stderr.print(f"wrote {_count(count, 'quote')} to {output}", highlight=False)
 
 
 @cli.command()
@@ -675,7 +680,7 @@ def dedupe(path: str, near: float | None, containment: float | None, ignore_spea
     clusters = dedupe_records(records, options=replace_options(**changes))
     for cluster in clusters:
         sys.stdout.write(json.dumps(to_row(cluster), ensure_ascii=False) + "\n")
-    stderr.print(f"{len(records)} quotes, {len(clusters)} clusters", highlight=False)
+    stderr.print(f"{_count(len(records), 'quote')}, {_count(len(clusters), 'cluster')}", highlight=False)
     if errors:
         sys.exit(1)
 

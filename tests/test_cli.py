@@ -140,7 +140,7 @@ def test_extract_table_format_names_the_article_and_the_quote(runner: CliRunner,
     result = runner.invoke(cli, ["extract", str(path)])
     assert result.exit_code == 0, result.output
     shown = " ".join(result.stdout.split())  # rich wraps the table to the console width
-    assert f"{path} \u2014 1 quotes" in shown
+    assert f"{path} \u2014 1 quote" in shown and "1 quotes" not in shown
     for word in ("Mattis", "said", "ironclad"):  # narrow columns may cut other words
         assert word in shown
 
@@ -180,7 +180,8 @@ def test_extract_bad_inputs_are_reported_and_the_rest_is_processed(
         assert [r["article"] for r in csv.DictReader(io.StringIO(result.stdout))] == [str(good_1), str(good_2), str(good_2)]
     else:
         shown = " ".join(result.stdout.split())
-        assert f"{good_1} \u2014 1 quotes" in shown and f"{good_2} \u2014 2 quotes" in shown
+        assert f"{good_1} \u2014 1 quote" in shown and f"{good_1} \u2014 1 quotes" not in shown
+        assert f"{good_2} \u2014 2 quotes" in shown
 
 
 def test_extract_reports_each_bad_input_on_one_line(runner: CliRunner, tmp_path: Path) -> None:
