@@ -35,7 +35,7 @@ from spacy.tokens import Doc, Span as SpacySpan, Token
 from spacy.vocab import Vocab
 
 from quotes.detect import DATELINE_RE, Detection, furniture_spans, mention_span
-from quotes.lexicon import Outlet, OutletGazetteer, cue_lexicon, default_outlets, default_people
+from quotes.lexicon import Outlet, OutletGazetteer, cue_lexicon, default_outlets, default_people, person_key
 from quotes.records import Quote, Span
 
 PERSON_PRONOUNS = {"he", "she", "him", "her", "his"}
@@ -70,11 +70,6 @@ PRONOUN_REACH = 1500
 GENERIC_OUTLET_REACH = 1500
 
 
-def _name_key(name: str) -> str:
-    """Spellings of one name compare equal: case, hyphens, dots and spaces do not count."""
-    return re.sub(r"[\s\-\u2010\u2011.'\u2019]+", " ", name).strip().casefold()
-
-
 def _strip_possessive(text: str) -> str:
     return re.sub(r"[\u2019']s?$", "", text.strip())
 
@@ -101,16 +96,16 @@ class _ArticleIndex:
     org_mentions: list[tuple[int, str]]
 
     def person_for(self, name: str) -> _Person | None:
-        key = _name_key(name)
+        key = person_key(name)
         for person in self.persons:
-            if key in {_name_key(f) for f in person.forms}:
+            if key in {person_key(f) for f in person.forms}:
                 return person
         tokens = [t for t in key.split() if t not in TITLE_WORDS]
         if not tokens:
             return None
         # A part of a name ("Kim", "Pompeo") points at the one person who has it.
         candidates = {id(p): p for t in tokens for p in self.by_token.get(t, [])}
-        matching = [p for p in candidates.values() if all(t in _name_key(p.canonical).split() for t in tokens)]
+        matching = [p for p in candidates.values() if all(t in person_key(p.canonical).split() for t in tokens)]
         return _most_mentioned(matching)
 
 
@@ -221,13 +216,13 @@ class Resolver:
         # Full names first, so that a later "Kim" joins "Kim Jong-un".
         persons: list[_Person] = []
         by_token: dict[str, list[_Person]] = {}
-        for start, name, ent in sorted(mentions, key=lambda m: (-len(_name_key(m[1]).split()), m[0])):
-            key = _name_key(name)
+        for start, name, ent in sorted(mentions, key=lambda m: (-len(person_key(m[1]).split()), m[0])):
+            key = person_key(name)
             person = groups.get(key)
             if person is None:
                 tokens = [t for t in key.split() if t not in TITLE_WORDS]
                 containing = {id(p): p for t in tokens for p in by_token.get(t, [])}
-                matching = [p for p in containing.values() if all(t in _name_key(p.canonical).split() for t in tokens)]
+                matching = [p for p in containing.values() if all(t in person_key(p.canonical).split() for t in tokens)]
                 person = _most_mentioned(matching) if matching else None
             if person is None:
                 person = _Person(canonical=name)
@@ -241,8 +236,8 @@ class Resolver:
             if role:
                 person.roles.append(role)
         for person in persons:
-            words = len(_name_key(person.canonical).split())
-            full = [(count, form) for form, count in person.forms.items() if len(_name_key(form).split()) >= words]
+            words = len(person_key(person.canonical).split())
+            full = [(count, form) for form, count in person.forms.items() if len(person_key(form).split()) >= words]
             if full:
                 person.canonical = max(full)[1]  # the most frequent full spelling
             figure = next((f for form in person.forms if (f := self.people.lookup(form))), None)
@@ -250,7 +245,7 @@ class Resolver:
                 person.canonical, person.gender, person.known = figure.name, figure.gender, True
                 person.roles.extend(figure.roles)
             person.gender = _honorific_gender(person) or person.gender
-        person_mentions = [(start, groups[_name_key(name)]) for start, name, _ in mentions]
+        person_mentions = [(start, groups[person_key(name)]) for start, name, _ in mentions]
         # Public figures the entity recogniser missed ("Secretary of State Pompeo" tagged as an organisation).
         taken = {i for start, name, _ in mentions for i in range(start, start + len(name))}
         for match in self.people_re.finditer(text):
@@ -428,13 +423,13 @@ class Resolver:
                 return outlet.name, "outlet", None, f"description:{head}", outlet.name
             return None, "", None, "description:unresolved", None
         # "the official", "the U.S. president": the person named with the title sharing most words, latest first.
-        described = set(_name_key(span.text).split()) - {"the", "this", "that"}
+        described = set(person_key(span.text).split()) - {"the", "this", "that"}
         best: tuple[int, int, _Person] | None = None
         for offset, person in index.person_mentions:
             if offset >= start:
                 break
             for role in person.roles:
-                words = set(_name_key(role).split())
+                words = set(person_key(role).split())
                 if head in words:
                     shared = len(described & words)
                     if best is None or (shared, offset) >= (best[0], best[1]):

@@ -597,22 +597,13 @@ class Store:
         What an incremental cluster index is rebuilt from.
         """
         rows = self.db.execute(
-            "SELECT q.*, a.title AS a_title, ao.name AS a_outlet, a.published AS a_published, a.url AS a_url,"
-            " a.path AS a_path, a.author AS a_author FROM quotes q JOIN articles a ON a.id = q.article_id"
+            "SELECT q.*, a.id AS a_id, '' AS a_text, a.title AS a_title, ao.name AS a_outlet,"
+            " a.published AS a_published, a.url AS a_url, a.path AS a_path, a.author AS a_author"
+            " FROM quotes q JOIN articles a ON a.id = q.article_id"
             " LEFT JOIN outlets ao ON ao.id = a.outlet_id ORDER BY a.seq, q.start"
         )
         for row in rows:
-            article = Article(
-                id=row["article_id"],
-                text="",
-                title=row["a_title"],
-                outlet=row["a_outlet"],
-                published=row["a_published"],
-                url=row["a_url"],
-                path=row["a_path"],
-                author=row["a_author"],
-            )
-            yield _quote_from_row(row), row["cluster_id"], article
+            yield _quote_from_row(row), row["cluster_id"], _article_from_row(row, prefix="a_")
 
     def article(self, article_id: str) -> Article | None:
         row = self.db.execute(
@@ -621,16 +612,7 @@ class Store:
         ).fetchone()
         if row is None:
             return None
-        return Article(
-            id=row["id"],
-            text=row["text"],
-            title=row["title"],
-            outlet=row["outlet"],
-            published=row["published"],
-            url=row["url"],
-            path=row["path"],
-            author=row["author"],
-        )
+        return _article_from_row(row)
 
     def quote(self, quote_id: str) -> tuple[Quote, dict[str, Any], Article]:
         """A quote by id (or a unique prefix of one), with its flat row and its article."""
@@ -772,6 +754,12 @@ class Store:
             "repeated": one("SELECT count(*) FROM clusters WHERE appearances > 1"),
             "schema_version": self.version,
         }
+
+
+def _article_from_row(row: sqlite3.Row, *, prefix: str = "") -> Article:
+    """An Article from a row whose article columns carry ``prefix`` (a_title, a_url, ...)."""
+    fields = ("id", "text", "title", "outlet", "published", "url", "path", "author")
+    return Article(**{name: row[prefix + name] for name in fields})
 
 
 def _quote_from_row(row: sqlite3.Row) -> Quote:
