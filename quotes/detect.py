@@ -98,7 +98,7 @@ def detect(
     lexicon = lexicon or cue_lexicon(doc.lang_ if doc.lang_ in ("en",) else "en")
     text = doc.text if text is None else text
     furniture = furniture_spans(text)
-    regions = [r for r in find_regions(text) if not _inside_any(r.start, furniture)]
+    regions = [r for r in find_regions(text) if not _inside_any(r.start, furniture) and not _nickname(text, r)]
     candidates = [
         c
         for c in _cue_candidates(doc, lexicon)
@@ -138,6 +138,24 @@ def detect(
     if not nested:
         kept = [d for d in kept if not _nested_in_another(d, kept)]
     return _continue_speakers(text, kept)
+
+
+_NAME_WORD_BEFORE_RE = re.compile(r"\b[A-Z][\w.'-]*\s$")
+_NAME_WORD_AFTER_RE = re.compile(r"\s[A-Z][\w'-]*")
+
+
+def _nickname(text: str, region: QuoteRegion) -> bool:
+    """ 'Marcia "Cia" Price': a quoted name inside a name, not a quotation."""
+    inner = text[region.inner_start : region.inner_end].split()
+    line_start = text.rfind("\n", 0, region.start) + 1
+    line_end = text.find("\n", region.end)
+    return (
+        1 <= len(inner) <= 2
+        and not _title_case(text[line_start : line_end if line_end >= 0 else len(text)].rstrip(" .!?"))
+        and all(word[:1].isupper() for word in inner)
+        and _NAME_WORD_BEFORE_RE.search(text, max(0, region.start - 30), region.start) is not None
+        and _NAME_WORD_AFTER_RE.match(text, region.end) is not None
+    )
 
 
 def _nested_in_another(detection: Detection, detections: list[Detection]) -> bool:
@@ -232,12 +250,19 @@ def _cue_candidates(doc: Doc, lexicon: CueLexicon) -> Iterator[_Candidate]:
         cue_class = _cue_class(token, lexicon)
         if cue_class is None:
             continue
-        complement = next((c for c in token.children if c.dep_ == "ccomp" and not _coordinated_after(token, c)), None)
+        complement = next(
+            (
+                c
+                for c in token.children
+                if c.dep_ == "ccomp" and not _coordinated_after(token, c) and not _attributes_a_quote(c, lexicon)
+            ),
+            None,
+        )
         speaker = _speaker_of(token)
         if _imperative(token):
             continue  # "Ask yourself which state she will win": the writer addressing the reader
         if complement is not None:
-            content = _token_spans(doc, _complement_tokens(token, complement), exclude_leading_mark=True)
+            content = _token_spans(doc, _complement_tokens(token, complement, lexicon), exclude_leading_mark=True)
             if content:
                 yield _Candidate(token, _cue_span(token), speaker, content, "ccomp", cue_class)
             continue
@@ -325,6 +350,18 @@ def _coordinated_after(cue: Token, clause: Token) -> bool:
     )
 
 
+def _attributes_a_quote(clause: Token, lexicon: CueLexicon) -> bool:
+    """ '"You winning?" she said, but ... Melanie said yes': a clause that is the attribution of the quote before it."""
+    doc = clause.doc
+    first = clause.left_edge.i
+    return (
+        _cue_class(clause, lexicon) == "speech"
+        and any(c.dep_ == "nsubj" for c in clause.children)
+        and first > 0
+        and doc[first - 1].text in _CLOSING_MARKS
+    )
+
+
 def _as_clause(verb: Token) -> bool:
     """ "As Trump noted, ...": the one subordinate clause that attributes its main clause."""
     return any(c.dep_ == "mark" and c.lower_ == "as" for c in verb.children)
@@ -376,12 +413,14 @@ MIN_OBJECT_TOKENS = 2
 _CLAUSE_MARKS = {"when", "if", "because", "while", "although", "though", "unless", "since", "as"}
 
 
-def _complement_tokens(cue: Token, complement: Token) -> list[Token]:
+def _complement_tokens(cue: Token, complement: Token, lexicon: CueLexicon) -> list[Token]:
     """The reported clause, with what the parser hung on the cue but belongs to the report.
 
     "said it was too early to tell, and there was no evidence": the second
     clause often attaches to "said" as a conjunct; "said there remains a
     difference, when it comes to ...": the condition attaches to "said".
+    A conjunct headed by a speech verb of its own ("..., but he said that ...")
+    is a second report, not more of this one.
     """
     tokens = _without_asides(complement)
     doc = cue.doc
@@ -394,7 +433,8 @@ def _complement_tokens(cue: Token, complement: Token) -> list[Token]:
             doc[i].is_punct or doc[i].is_space or doc[i].dep_ == "cc"
             for i in range(complement.right_edge.i + 1, child.left_edge.i)
         )
-        if child.dep_ == "conj" and full_clause and adjacent and _speaker_of(child) != _speaker_of(cue):
+        if child.dep_ == "conj" and full_clause and adjacent and _cue_class(child, lexicon) != "speech":
+            tokens.extend(doc[complement.right_edge.i + 1 : child.left_edge.i])  # the ", and" between
             tokens.extend(_without_asides(child))
         elif child.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in _CLAUSE_MARKS for c in child.children):
             tokens.extend(_without_asides(child))
@@ -418,6 +458,11 @@ def _without_asides(head: Token) -> list[Token]:
         if child.dep_ in ("advcl", "acl", "xcomp") and child.tag_ == "VBG" and before is not None and before.text == ",":
             dropped.update(t.i for t in child.subtree)
             dropped.add(before.i)
+    subject = next((c for c in head.children if c.dep_ in SUBJECT_DEPS), None)
+    for child in head.lefts:
+        # "told supporters this weekend he would ...": when it was said, not what.
+        if subject is not None and child.i < subject.i and child.left_edge.i == head.left_edge.i and _time_or_occasion(child):
+            dropped.update(t.i for t in child.subtree)
     return [t for t in head.subtree if t.i not in dropped]
 
 
@@ -431,15 +476,28 @@ def _reported_object(cue: Token) -> list[Span]:
             break  # what follows a comma is the writer's, not the source's ("..., citing her work")
         if tokens and _circumstance(child):
             break  # "... Wednesday on The Laura Ingraham Show": when and where, not what
+        if child.dep_ == "prep" and child.lower_ == "to" and cue.lemma_.lower() in _ADDRESSING_VERBS:
+            continue  # "shouted to the crowd": whom it was said to, not what
         if child.dep_ in _OBJECT_DEPS or (child.dep_ == "advcl" and _infinitival(child)):
             tokens.extend(t for t in child.subtree if not (t.is_punct and t.text in ("\u2014", "\u2015")) or t.i < child.i)
-            dash = next((t for t in child.subtree if t.text in ("\u2014", "\u2015", "--") and t.i > child.i), None)
+            dashes = [t for t in child.sent if _is_dash(t) and t.i > child.i]
+            # One dash sets off what follows; a pair sets off an aside inside the report.
+            dash = dashes[0] if len(dashes) == 1 and dashes[0].i <= child.right_edge.i else None
             if dash is not None:
                 tokens = [t for t in tokens if t.i < dash.i]
                 break
+    # The parser often hangs the time and place on the quoted word itself ('as a "disgrace" Wednesday on ...').
+    closing = next((t for t in tokens[1:] if t.doc[t.i - 1].text in _CLOSING_MARKS and _time_or_occasion(t)), None)
+    if closing is not None:
+        tokens = [t for t in tokens if t.i < closing.i]
     if len([t for t in tokens if not t.is_punct]) < MIN_OBJECT_TOKENS:
         return []
     return _token_spans(cue.doc, tokens, exclude_leading_mark=True)
+
+
+# Verbs whose "to" phrase names the listener.
+_ADDRESSING_VERBS = {"shout", "yell", "scream", "whisper", "mention", "declare", "announce", "explain", "tweet", "complain", "admit", "confess"}
+_CLOSING_MARKS = {"\u201d", "\u2019", '"', "''"}
 
 
 _CIRCUMSTANCE_ENTS = {"DATE", "TIME", "GPE", "LOC", "FAC", "EVENT"}
@@ -453,6 +511,18 @@ def _circumstance(child: Token) -> bool:
     if child.dep_ == "prep" and child.lower_ in _CIRCUMSTANCE_PREPS:
         return True
     return child.ent_type_ in ("DATE", "TIME")
+
+
+def _is_dash(token: Token) -> bool:
+    """A dash setting off an aside, typed as an em dash or as a spaced hyphen (" - ")."""
+    if token.text in ("\u2014", "\u2015", "--"):
+        return True
+    return token.text in ("-", "\u2013") and token.i > 0 and bool(token.doc[token.i - 1].whitespace_) and bool(token.whitespace_)
+
+
+def _time_or_occasion(token: Token) -> bool:
+    """ "Wednesday", "last week", "during a stop in Flint": when it was said (places are often part of what was said)."""
+    return token.ent_type_ in ("DATE", "TIME") or token.dep_ == "npadvmod" or token.lower_ == "during"
 
 
 def _circumstance_of_cue(token: Token, lexicon: CueLexicon) -> bool:
@@ -585,7 +655,7 @@ def _combine(text: str, candidate: _Candidate, regions: list[QuoteRegion], used:
     ]
     if touching:
         outside = _words_outside(text, content, [r for i in touching for r in regions[i].pieces])
-        if outside <= MAX_WORDS_OUTSIDE_DIRECT:
+        if outside <= MAX_WORDS_OUTSIDE_DIRECT or _circumstance_after_quote(text, extent, regions[touching[0]], regions[touching[-1]]):
             # The complement is (mostly) inside the quotation: a direct quote, cut at its marks.
             pieces = tuple(p for i in touching for p in regions[i].pieces)
             used.update(touching)
@@ -627,6 +697,13 @@ def _combine(text: str, candidate: _Candidate, regions: list[QuoteRegion], used:
 
 # A complement with more unquoted words than this around its quotation is a mixed quote.
 MAX_WORDS_OUTSIDE_DIRECT = 1
+_SUBORDINATORS_RE = re.compile(r"[\s,]*(when|as|after|before|while|because|since|until|if)\b", re.IGNORECASE)
+
+
+def _circumstance_after_quote(text: str, extent: Span, first: QuoteRegion, last: QuoteRegion) -> bool:
+    """ '... saying, "That makes me smart," when Clinton blasted him': the quote, then the writer's scene."""
+    opens_with_quote = not text[extent[0] : first.inner_start].strip(" \"'\u201c\u2018`")
+    return opens_with_quote and last.end < extent[1] and bool(_SUBORDINATORS_RE.match(text, last.end))
 
 
 def _words_outside(text: str, content: list[Span], quoted: list[Span]) -> int:
@@ -687,7 +764,7 @@ def _attach_region(
             rule="direct:governing-cue" if direct else "mixed:governing-cue",
             confidence=0.8 if direct else 0.7,
         )
-    adjacent = _adjacent_attribution(doc, text, region)
+    adjacent = _adjacent_attribution(doc, text, region, lexicon)
     if adjacent is not None:
         return Detection(
             pieces, "direct", _cue_span(adjacent), _speaker_of(adjacent), pieces, "direct:adjacent-cue", 0.8
@@ -722,7 +799,7 @@ def _attach_region(
 MAX_ATTRIBUTION_CLAUSE_TOKENS = 8
 
 
-def _adjacent_attribution(doc: Doc, text: str, region: QuoteRegion) -> Token | None:
+def _adjacent_attribution(doc: Doc, text: str, region: QuoteRegion, lexicon: CueLexicon) -> Token | None:
     """The verb of a short clause right after a quotation: '"...," he continued.'
 
     News puts the attribution there so regularly that any verb with a
@@ -748,7 +825,21 @@ def _adjacent_attribution(doc: Doc, text: str, region: QuoteRegion) -> Token | N
         reports_something_else = any(c.dep_ in ("ccomp", "dobj") and c.i == token.i + 1 for c in token.children)
         if token.pos_ == "VERB" and subject and not reports_something_else:
             return token
-    return None
+    return _after_long_subject(clause[0], lexicon)
+
+
+def _after_long_subject(first: Token, lexicon: CueLexicon) -> Token | None:
+    """ '"...!" Scott's niece, state Del. Marcia Price (D-Newport News), shouted': a subject with its apposition, then the speech verb."""
+    subject = first
+    while subject.dep_ != "nsubj" and subject.head.i != subject.i and subject.head.i > first.i:
+        subject = subject.head
+    verb = subject.head
+    if subject.dep_ != "nsubj" or verb.i < subject.i or _cue_class(verb, lexicon) != "speech":
+        return None
+    between = range(subject.right_edge.i + 1, verb.i)
+    if subject.left_edge.i != first.i or not all(verb.doc[i].is_punct or verb.doc[i].dep_ == "advmod" for i in between):
+        return None
+    return verb
 
 
 def _opens_sentence(text: str, region: QuoteRegion) -> bool:
@@ -817,6 +908,18 @@ def _governing_cue(span: SpacySpan, lexicon: CueLexicon) -> tuple[Token, list[Sp
                     for t in child.subtree
                 ]
                 if inside <= {t.i for t in tokens} | {t.i for t in span if t.is_punct or t.is_space}:
+                    # "told one of his proteges on a regular basis that 'terrorism is the answer'":
+                    # the report starts at its "that", whatever the parser hung it on.
+                    opener = next(
+                        (
+                            t
+                            for t in reversed(tokens)
+                            if t.i < span.start and t.dep_ == "mark" and t.lower_ == "that" and t.head.left_edge.i <= span.start <= t.head.right_edge.i
+                        ),
+                        None,
+                    )
+                    if opener is not None:
+                        tokens = [t for t in tokens if t.i >= opener.i]
                     content = _token_spans(span.doc, tokens, exclude_leading_mark=True)
                     if content:
                         return head, content
@@ -1033,4 +1136,10 @@ def _continues_quote(text: str, first: Detection, second: Detection) -> bool:
         gap_start <= first.cue_span[0] < gap_end
         and gap_end - gap_start <= MAX_SPLIT_GAP
         and "\n" not in text[gap_start:gap_end]
+        # '"You winning?" she said, but Kevin was drifting off ... "how ..."': a story goes on, not the quote.
+        and not _NEW_CLAUSE_RE.search(text, gap_start, gap_end)
     )
+
+
+
+_NEW_CLAUSE_RE = re.compile(r",\s*(but|while|whereas|and then)\b", re.IGNORECASE)

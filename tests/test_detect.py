@@ -152,6 +152,19 @@ REPORTED = [
         ],
         id="dateline-is-not-the-speaker",
     ),
+    pytest.param(
+        "The governor said the roads were closed, but he said that crews would clear them by morning.",
+        [
+            Q("the roads were closed", "indirect", "said", "The governor"),
+            Q("crews would clear them by morning", "indirect", "said", "he"),
+        ],
+        id="but-he-said-starts-a-new-report",
+    ),
+    pytest.param(
+        "The mayor said it was too early to know the cause, and there was no sign of foul play.",
+        [Q("it was too early to know the cause, and there was no sign of foul play", "indirect", "said", "The mayor")],
+        id="there-clause-continues-the-report",
+    ),
 ]
 
 
@@ -258,6 +271,28 @@ DIRECT = [
             "its second piece is given to Mattis"
         ),
     ),
+    pytest.param(
+        '"We are ready for the storm," the county\'s emergency manager, Dana "Red" Ruiz, told residents.',
+        [Q("We are ready for the storm,", "direct", "told", "the county's emergency manager")],
+        id="nickname-in-a-name-is-not-a-quote",
+    ),
+    pytest.param(
+        '"This is a big night for our candidate!" The senator\'s niece, state Rep. Anna Price (D-Richmond), '
+        "shouted to the crowd.",
+        [Q("This is a big night for our candidate!", "direct", "shouted", "The senator's niece")],
+        id="attribution-with-a-long-subject-and-no-addressee-as-content",
+    ),
+    pytest.param(
+        'The ad ends with the senator saying, "That is my record," as the crowd cheers.',
+        [Q("That is my record,", "direct", "saying", "the senator")],
+        id="scene-after-the-quote-is-not-content",
+    ),
+    pytest.param(
+        'She also told a neighbour more than once that "the river will take the town."',
+        [Q("the river will take the town.", "direct", "told", "She")],
+        id="told-someone-that-quote",
+    ),
+
 ]
 
 
@@ -317,6 +352,16 @@ MIXED = [
             headline=True,
         ),
         id="headline-says",
+    ),
+    pytest.param(
+        'The mayor blasted the council as "reckless" Tuesday at a news conference.',
+        Q('the council as "reckless"', "mixed", "blasted", "The mayor", quoted=("reckless",)),
+        id="time-after-the-fragment-is-not-content",
+    ),
+    pytest.param(
+        'One judge likened the ruling to "tearing up the charter" - a remark that drew applause.',
+        Q('the ruling to "tearing up the charter"', "mixed", "likened", "One judge", quoted=("tearing up the charter",)),
+        id="spaced-hyphen-ends-the-report",
     ),
 ]
 
@@ -555,3 +600,11 @@ def test_pipe_with_two_processes_gives_the_same_quotes(nlp) -> None:
     assert double == single
     assert all(single)
     assert elapsed < 20, f"n_process=2 took {elapsed:.1f}s: mark this test slow"
+
+
+def test_quote_is_not_joined_across_a_new_clause(nlp) -> None:
+    # The second quotation shares the sentence (and so the nearest cue), but ", but ..." starts another story.
+    text = '"Are you coming?" she asked, but the driver was already gone, and "the last bus of the night" pulled away.'
+    first = run(nlp, text)[0]
+    assert pieces(text, first) == ("Are you coming?",)
+    assert first.speaker_mention == "she"
