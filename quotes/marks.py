@@ -30,6 +30,7 @@ _SENTENCE_END = set(".,!?")
 _SINGLES = {"\u2018", "'", "\u2019"}
 _OPENING_FOLLOWERS = set('"\u201c$(')
 
+_STRAIGHT = {'"', "''"}  # marks that look the same opening and closing
 _MARK_RE = re.compile(r"``|''|[\"\u201c\u201d\u201e\u201f\u00ab\u00bb\u2018\u2019\u201a']")
 
 
@@ -112,25 +113,31 @@ def line_spans(text: str) -> Iterator[Span]:
     yield start, len(text)
 
 
-def _pair(marks: list[_Mark], family: str) -> tuple[list[tuple[_Mark, _Mark]], _Mark | None]:
-    """Pair the marks of one family in one paragraph; return pairs and a dangling opener."""
+def _pair(text: str, marks: list[_Mark], family: str) -> tuple[list[tuple[_Mark, _Mark]], _Mark | None]:
+    """Pair the marks of one family in one paragraph; return outermost pairs and a dangling opener.
+
+    Typographic openers nest ('"... what he calls "hell" than ..."'); an
+    opener that is never closed leaves the pairs inside it standing, so only
+    that stretch of the paragraph is lost.
+    """
     pairs = []
-    opener: _Mark | None = None
+    openers: list[_Mark] = []
     for mark in marks:
         if mark.family != family:
             continue
-        if opener is None:
+        if not openers:
             if mark.role in ("open", "either"):
-                opener = mark
+                openers.append(mark)
             continue
         if mark.role in ("close", "either"):
-            pairs.append((opener, mark))
-            opener = None
+            pairs.append((openers.pop(), mark))
+        elif family == DOUBLE and not _STRAIGHT & {text[mark.pos : mark.end], text[openers[-1].pos : openers[-1].end]}:
+            openers.append(mark)
         elif family == DOUBLE:
-            # Two openers in a row: the first was never closed; start over
-            # from the second so only this stretch of the paragraph is lost.
-            opener = mark
-    return pairs, opener
+            # Two openers in a row, one of them straight: the first was never closed; start over from the second.
+            openers[-1] = mark
+    outermost = [p for p in pairs if not any(o.pos < p[0].pos and p[1].pos < c.pos for o, c in pairs)]
+    return outermost, openers[0] if openers else None
 
 
 def _starts_with_opener(text: str, span: Span) -> bool:
@@ -172,7 +179,7 @@ def find_regions(text: str) -> list[QuoteRegion]:
             regions.append(QuoteRegion(pending_start, closer.end, tuple(pending), DOUBLE))
             pending = []
             marks = [m for m in marks if m.pos > closer.pos]
-        pairs, dangling = _pair(marks, DOUBLE)
+        pairs, dangling = _pair(text, marks, DOUBLE)
         for opener, closer in pairs:
             regions.append(QuoteRegion(opener.pos, closer.end, ((opener.end, closer.pos),), DOUBLE))
         if dangling is not None and _continues(text, lines, index):
@@ -183,7 +190,7 @@ def find_regions(text: str) -> list[QuoteRegion]:
         if dangling is not None:
             double_spans.append((dangling.pos, line_end))
         outside = [m for m in marks if not any(a <= m.pos < b for a, b in double_spans)]
-        for opener, closer in _pair(outside, SINGLE)[0]:
+        for opener, closer in _pair(text, outside, SINGLE)[0]:
             regions.append(QuoteRegion(opener.pos, closer.end, ((opener.end, closer.pos),), SINGLE))
     regions.sort(key=lambda r: r.start)
     trimmed = [replace(r, pieces=tuple(_strip_space(text, p) for p in r.pieces)) for r in regions]

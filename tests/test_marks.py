@@ -179,6 +179,16 @@ STRUCTURE_CASES = [
         id="nested-then-single-outside",
     ),
     pytest.param(
+        "\u201cI would rather live in what he calls \u201chell\u201d than anywhere else,\u201d she wrote.",
+        [["I would rather live in what he calls \u201chell\u201d than anywhere else,"]],
+        id="nested-double-curly-outer-only",
+    ),
+    pytest.param(
+        "\u201cThe first quote was never closed. \u201cThe second was,\u201d he said.",
+        [["The second was,"]],
+        id="unclosed-curly-leaves-the-inner-pair",
+    ),
+    pytest.param(
         "\u201dMr. Trump is wrong,\u201d \u2014 Sonya Herridge",
         [["Mr. Trump is wrong,"]],
         id="right-mark-typed-as-opener",
