@@ -137,7 +137,43 @@ def detect(
     ]
     if not nested:
         kept = [d for d in kept if not _nested_in_another(d, kept)]
-    return _continue_speakers(text, kept)
+    return _with_transcript_turns(text, _continue_speakers(text, kept))
+
+
+# "WALLACE: Let's start with ...": a speaker label opening a paragraph of a transcript.
+_TRANSCRIPT_TURN_RE = re.compile(r"^[ \t]*[\"\u201c'`]*(?P<label>[A-Z][A-Z.'-]+(?: [A-Z][A-Z.'-]+){0,3})(?P<colon>:)[ \t]+(?P<rest>\S[^\n]*)", re.MULTILINE)
+MIN_TRANSCRIPT_TURNS = 2
+
+
+def _with_transcript_turns(text: str, detections: list[Detection]) -> list[Detection]:
+    """Each turn of a transcript is one direct quote by its labelled speaker.
+
+    A label is only trusted when the article has several: one capitalised
+    word before a colon is as likely a headline ("TRUMP: ...") or a section title.
+    """
+    turns = list(_TRANSCRIPT_TURN_RE.finditer(text))
+    if len(turns) < MIN_TRANSCRIPT_TURNS:
+        return detections
+    found = []
+    for turn in turns:
+        content = _trim_marks(text, (turn.start("rest"), turn.end("rest")))
+        if content[1] > content[0]:
+            found.append(
+                Detection(
+                    (content,), "direct", turn.span("colon"), turn.span("label"), (content,), "direct:transcript", 0.85
+                )
+            )
+    taken = [(turn.start(), turn.end()) for turn in turns]
+    others = [d for d in detections if not any(_overlap(d.content_spans[0], line) for line in taken)]
+    return sorted(others + found, key=lambda d: d.content_spans[0])
+
+
+def _trim_marks(text: str, span: Span) -> Span:
+    """A span without the spaces and quotation marks at its ends."""
+    a, b = span
+    while b > a and (text[b - 1].isspace() or text[b - 1] in _QUOTE_CHARS):
+        b -= 1
+    return a, b
 
 
 _NAME_WORD_BEFORE_RE = re.compile(r"\b[A-Z][\w.'-]*\s$")

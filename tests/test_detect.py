@@ -608,3 +608,21 @@ def test_quote_is_not_joined_across_a_new_clause(nlp) -> None:
     first = run(nlp, text)[0]
     assert pieces(text, first) == ("Are you coming?",)
     assert first.speaker_mention == "she"
+
+
+def test_transcript_turns_are_quotes_of_their_labelled_speakers(nlp) -> None:
+    text = (
+        "Partial transcript as follows:\n\n"
+        "HOST: Senator, will you vote for the bill on Tuesday?\n\n"
+        "SMITH: I will, because the harbor needs the money. We have waited long enough.\n"
+    )
+    turns = [(pieces(text, q), q.speaker_mention, q.rule) for q in run(nlp, text)]
+    assert turns == [
+        (("Senator, will you vote for the bill on Tuesday?",), "HOST", "direct:transcript"),
+        (("I will, because the harbor needs the money. We have waited long enough.",), "SMITH", "direct:transcript"),
+    ]
+
+
+def test_a_single_capitalised_label_is_not_a_transcript(nlp) -> None:
+    text = "WARNING: the bridge is closed until Friday.\n\nCrews are repairing the deck."
+    assert all(q.rule != "direct:transcript" for q in run(nlp, text))
