@@ -460,6 +460,17 @@ def _complement_tokens(cue: Token, complement: Token, lexicon: CueLexicon) -> li
     """
     tokens = _without_asides(complement)
     doc = cue.doc
+    for child in _conjuncts(complement):
+        # "says he'd sit Putin down and tells the crowd ...": a speech verb in the cue's tense, not the
+        # clause's, is coordinated with the cue, whatever the parser says; it reports on its own.
+        if (
+            child.tag_ == cue.tag_ != complement.tag_
+            and _cue_class(child, lexicon) == "speech"
+            and not any(c.dep_ in SUBJECT_DEPS for c in child.children)
+        ):
+            cut = {t.i for t in child.subtree} | {c.i for c in child.head.children if c.dep_ == "cc" and c.i < child.i}
+            tokens = [t for t in tokens if t.i not in cut]
+            break
     for child in cue.rights:
         if child.i < complement.i:
             continue
@@ -482,6 +493,14 @@ def _complement_tokens(cue: Token, complement: Token, lexicon: CueLexicon) -> li
     return tokens
 
 
+def _conjuncts(head: Token) -> Iterator[Token]:
+    """The verbs coordinated with ``head``, following chains ("sit ... and tell ... and tells")."""
+    for child in head.rights:
+        if child.dep_ == "conj":
+            yield child
+            yield from _conjuncts(child)
+
+
 # Words that take a report up again after a medial attribution.
 _RESUMING_WORDS = {"including", "especially", "particularly", "notably", "mainly"}
 
@@ -489,11 +508,14 @@ _RESUMING_WORDS = {"including", "especially", "particularly", "notably", "mainly
 def _without_asides(head: Token) -> list[Token]:
     """A subtree less the writer's asides: a participle clause after a comma ("..., engaging in ...")."""
     dropped: set[int] = set()
+    doc = head.doc
     for child in head.rights:
-        before = child.doc[child.left_edge.i - 1] if child.left_edge.i > 0 else None
-        if child.dep_ in ("advcl", "acl", "xcomp") and child.tag_ == "VBG" and before is not None and before.text == ",":
+        before = child.left_edge.i - 1
+        while before > head.i and doc[before].text in _CLOSING_MARKS:
+            before -= 1  # '"...maniacal," adding': the comma sits inside the closing mark
+        if child.dep_ in ("advcl", "acl", "xcomp") and child.tag_ == "VBG" and before > head.i and doc[before].text == ",":
             dropped.update(t.i for t in child.subtree)
-            dropped.add(before.i)
+            dropped.update(range(before, child.left_edge.i))
     subject = next((c for c in head.children if c.dep_ in SUBJECT_DEPS), None)
     for child in head.lefts:
         # "told supporters this weekend he would ...": when it was said, not what.
@@ -605,6 +627,11 @@ def _speaker_of(verb: Token) -> Span | None:
             agent = next((c for c in child.children if c.dep_ == "pobj"), None)
             if agent is not None:
                 return mention_span(agent)
+    top = verb
+    while top.dep_ == "conj" and top.head.i != top.i:
+        top = top.head
+    if top is not verb and top.dep_ == "ccomp" and verb.tag_ == top.head.tag_ != top.tag_:
+        return _speaker_of(top.head)  # "says he'd sit Putin down and tells the crowd": Kasich tells
     # "..., adding that ...", "He stood and said ...", "wants to criticize", "by comparing":
     # the subject of a verb governing it, a few steps up.
     head = verb
@@ -614,6 +641,8 @@ def _speaker_of(verb: Token) -> Span | None:
         governor = head.head
         if head.dep_ == "pcomp" and governor.head.i != governor.i:
             governor = governor.head  # "by comparing": preposition, then its verb
+        if head.dep_ == "advcl" and head.tag_ == "VBG" and governor.dep_ == "ccomp":
+            governor = governor.head  # 'told Newsmax that Romney "had ...," adding': the teller adds
         subject = next((c for c in governor.children if c.dep_ == "nsubj"), None)
         if subject is not None:
             return mention_span(subject)

@@ -165,6 +165,14 @@ REPORTED = [
         [Q("it was too early to know the cause, and there was no sign of foul play", "indirect", "said", "The mayor")],
         id="there-clause-continues-the-report",
     ),
+    pytest.param(
+        "The governor says she'd call the legislature back and tells the crowd the budget was the first priority.",
+        [
+            Q("she'd call the legislature back", "indirect", "says", "The governor"),
+            Q("the budget was the first priority", "indirect", "tells", "The governor"),
+        ],
+        id="speech-verb-in-the-cue-tense-is-a-second-report",
+    ),
 ]
 
 
@@ -626,3 +634,14 @@ def test_transcript_turns_are_quotes_of_their_labelled_speakers(nlp) -> None:
 def test_a_single_capitalised_label_is_not_a_transcript(nlp) -> None:
     text = "WARNING: the bridge is closed until Friday.\n\nCrews are repairing the deck."
     assert all(q.rule != "direct:transcript" for q in run(nlp, text))
+
+
+def test_adding_after_a_quoted_complement_is_its_own_quote_by_the_same_speaker(nlp) -> None:
+    text = (
+        'The mayor told reporters that the plan "had a serious flaw in its funding," '
+        'adding, "We will fix it before the council votes."'
+    )
+    assert [(pieces(text, q), q.cue, q.speaker_mention) for q in run(nlp, text)] == [
+        (('the plan "had a serious flaw in its funding,"',), "told", "The mayor"),
+        (("We will fix it before the council votes.",), "adding", "The mayor"),
+    ]
