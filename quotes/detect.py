@@ -137,6 +137,8 @@ def detect(
     ]
     if not nested:
         kept = [d for d in kept if not _nested_in_another(d, kept)]
+    # Two cues for one quotation ('scolded him: "...," she said'): one quote, the one that took the marks.
+    kept = [d for d in kept if not (d.type == "indirect" and _inside_quotation_of_another(d, kept))]
     return _with_transcript_turns(text, _continue_speakers(text, kept))
 
 
@@ -191,6 +193,15 @@ def _nickname(text: str, region: QuoteRegion) -> bool:
         and all(word[:1].isupper() for word in inner)
         and _NAME_WORD_BEFORE_RE.search(text, max(0, region.start - 30), region.start) is not None
         and _NAME_WORD_AFTER_RE.match(text, region.end) is not None
+    )
+
+
+def _inside_quotation_of_another(detection: Detection, detections: list[Detection]) -> bool:
+    size = sum(b - a for a, b in detection.content_spans)
+    return any(
+        sum(_overlap(piece, quoted) for piece in detection.content_spans for quoted in other.quoted_spans) >= 0.8 * size
+        for other in detections
+        if other is not detection
     )
 
 
@@ -460,6 +471,11 @@ def _complement_tokens(cue: Token, complement: Token, lexicon: CueLexicon) -> li
     """
     tokens = _without_asides(complement)
     doc = cue.doc
+    if complement.i < cue.i:
+        # 'McCaskill scolded him: "...," she said': the parser hangs the first attribution on the quotation.
+        colon = next((t for t in tokens if t.text == ":" and t.i + 1 < len(doc) and doc[t.i + 1].text in _OPENING_MARKS), None)
+        if colon is not None:
+            tokens = [t for t in tokens if t.i > colon.i]
     for child in _conjuncts(complement):
         # "says he'd sit Putin down and tells the crowd ...": a speech verb in the cue's tense, not the
         # clause's, is coordinated with the cue, whatever the parser says; it reports on its own.
@@ -555,6 +571,7 @@ def _reported_object(cue: Token) -> list[Span]:
 
 # Verbs whose "to" phrase names the listener.
 _ADDRESSING_VERBS = {"shout", "yell", "scream", "whisper", "mention", "declare", "announce", "explain", "tweet", "complain", "admit", "confess"}
+_OPENING_MARKS = {"\u201c", "\u2018", '"', "``", "\u00ab"}
 _CLOSING_MARKS = {"\u201d", "\u2019", '"', "''"}
 
 
@@ -712,6 +729,11 @@ def _overlap(a: Span, b: Span) -> int:
 def _combine(text: str, candidate: _Candidate, regions: list[QuoteRegion], used: set[int]) -> Detection | None:
     """Turn a parse candidate into a detection, typed by the quotations it meets."""
     content = candidate.content
+    if candidate.rule == "colon":
+        # 'scolded him: "...," she said.': the quotation after the colon, not the second attribution.
+        opening = next((r for r in regions if r.start <= content[0][0] <= r.inner_start and r.end <= content[-1][1]), None)
+        if opening is not None:
+            content = [(opening.inner_start, opening.inner_end)]
     extent = (content[0][0], content[-1][1])
     touching = [
         i
@@ -873,6 +895,8 @@ def _adjacent_attribution(doc: Doc, text: str, region: QuoteRegion, lexicon: Cue
     after = doc.char_span(region.end, min(len(text), region.end + 120), alignment_mode="expand")
     if after is None:
         return None
+    if text[region.inner_end - 1 : region.inner_end] == "." and text[region.end : region.end + 2].strip()[:1].isupper():
+        return None  # '"... kidding." To which she said, "..."': the full stop ended the sentence; a new one begins
     clause = []
     for token in after:
         if token.is_space:

@@ -645,3 +645,21 @@ def test_adding_after_a_quoted_complement_is_its_own_quote_by_the_same_speaker(n
         (('the plan "had a serious flaw in its funding,"',), "told", "The mayor"),
         (("We will fix it before the council votes.",), "adding", "The mayor"),
     ]
+
+
+def test_colon_introduction_and_said_give_one_quote_by_the_introducer(nlp) -> None:
+    text = (
+        'Councillor Maria Lopez scolded him: "The residents of the valley have waited for this bridge for years," '
+        "she said."
+    )
+    assert [(pieces(text, q), q.type, q.cue, q.speaker_mention) for q in run(nlp, text)] == [
+        (("The residents of the valley have waited for this bridge for years,",), "direct", "scolded", "Councillor Maria Lopez")
+    ]
+
+
+def test_a_quote_ending_its_sentence_is_not_attributed_by_the_next_sentence(nlp) -> None:
+    text = '"Of course the river will rise again. We just do not know when." To which she said, "Then build the wall now."'
+    assert [(pieces(text, q), q.cue) for q in run(nlp, text)] == [
+        (("Of course the river will rise again. We just do not know when.",), None),
+        (("Then build the wall now.",), "said"),
+    ]
