@@ -447,6 +447,11 @@ def _according_to(doc: Doc, according: Token) -> _Candidate | None:
         return None
     phrase = {t.i for t in _subtree(according)} | {according.i, to.i} | {t.i for t in _subtree(to)}
     sentence = according.sent
+    if according.dep_ == "ROOT":
+        # "According to X, the move reeks of ...", parsed with the report hanging under X:
+        # the phrase is "according to" and the source's name only.
+        source_end = doc.char_span(*mention_span(source), alignment_mode="expand")
+        phrase = set(range(according.i, source_end.end if source_end is not None else to.i + 1))
     tokens = [t for t in sentence if t.i not in phrase]
     content = _token_spans(doc, tokens, exclude_leading_mark=True)
     if not content:

@@ -173,6 +173,11 @@ REPORTED = [
         ],
         id="speech-verb-in-the-cue-tense-is-a-second-report",
     ),
+    pytest.param(
+        "According to longtime radio host Dana Ruiz, the plan reeks of panic and desperation.",
+        [Q("the plan reeks of panic and desperation", "indirect", "According to", "longtime radio host Dana Ruiz")],
+        id="according-to-parsed-as-the-root",
+    ),
 ]
 
 
