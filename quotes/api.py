@@ -27,8 +27,13 @@ ErrorHandler = Callable[[Article, Exception], None]
 
 
 @cache
-def load_pipeline(model: str = DEFAULT_MODEL) -> Language:
-    """The spaCy pipeline ``model`` with the quote detector added, loaded once per process."""
+def load_pipeline(model: str = DEFAULT_MODEL, outlets: str | None = None) -> Language:
+    """The spaCy pipeline ``model`` with the quote detector added, loaded once per process.
+
+    ``outlets`` is a TSV file of the user's own outlets, added to the packaged gazetteer
+    (see :func:`quotes.lexicon.load_outlets`); a file that cannot be read or parsed raises
+    :class:`~quotes.errors.QuotesError` naming it.
+    """
     import quotes.component  # noqa: F401  (registers the "quotes" factory)
 
     try:
@@ -42,20 +47,27 @@ def load_pipeline(model: str = DEFAULT_MODEL) -> Language:
     if "parser" not in nlp.pipe_names:
         raise ModelError(f"spaCy pipeline {model!r} has no dependency parser; quotes needs one")
     nlp.add_pipe("quotes_paragraphs", before="parser")
-    nlp.add_pipe("quotes", last=True)
+    nlp.add_pipe("quotes", last=True, config={"outlets_file": outlets})
     return nlp
 
 
 @cache
-def _selective(model: str) -> Any:
+def _selective(model: str, outlets: str | None = None) -> Any:
     from quotes.selective import SelectivePipeline
 
-    return SelectivePipeline(load_pipeline(model))
+    return SelectivePipeline(_pipeline(model, outlets))
 
 
-def extract(text: str, *, model: str = DEFAULT_MODEL) -> list[Quote]:
+def _pipeline(model: str, outlets: str | None, *, selective: bool = False) -> Any:
+    """The cached pipeline; without an outlets file, the same cache entry as ``load_pipeline(model)``."""
+    if selective:
+        return _selective(model) if outlets is None else _selective(model, outlets)
+    return load_pipeline(model) if outlets is None else load_pipeline(model, outlets)
+
+
+def extract(text: str, *, model: str = DEFAULT_MODEL, outlets: str | None = None) -> list[Quote]:
     """The quotes of one text, with speakers and outlets resolved."""
-    return load_pipeline(model)(text)._.quotes
+    return _pipeline(model, outlets)(text)._.quotes
 
 
 def extract_articles(
@@ -66,6 +78,7 @@ def extract_articles(
     workers: int = 1,
     full_parse: bool = False,
     on_error: ErrorHandler | None = None,
+    outlets: str | None = None,
 ) -> Iterator[tuple[Article, list[Quote]]]:
     """Each article with its quotes, in input order, batched.
 
@@ -81,16 +94,20 @@ def extract_articles(
         on_error: when given, an article whose extraction raises is passed
             to it with the exception and skipped, and the others go on;
             otherwise the exception propagates.
+        outlets: a TSV file of the user's own outlets (see :func:`load_pipeline`).
     """
     if workers < 1:
         raise QuotesError(f"workers must be at least 1, got {workers}")
-    load_pipeline(model)  # fail early, and before forking: workers inherit the loaded pipeline
+    _pipeline(model, outlets)  # fail early, and before forking: workers inherit the loaded pipeline
     if workers == 1:
         for batch in _batches(articles, batch_size):
-            for article, found in zip(batch, _extract_texts([a.text for a in batch], model, full_parse, on_error is not None), strict=True):
+            found_in_batch = _extract_texts([a.text for a in batch], model, full_parse, on_error is not None, outlets)
+            for article, found in zip(batch, found_in_batch, strict=True):
                 yield from _finish(article, found, on_error)
         return
-    yield from _extract_parallel(articles, model=model, batch_size=batch_size, workers=workers, full_parse=full_parse, on_error=on_error)
+    yield from _extract_parallel(
+        articles, model=model, batch_size=batch_size, workers=workers, full_parse=full_parse, on_error=on_error, outlets=outlets
+    )
 
 
 def _batches(articles: Iterable[Article], size: int) -> Iterator[list[Article]]:
@@ -113,21 +130,20 @@ def _finish(article: Article, found: list[dict[str, Any]] | Exception, on_error:
     yield article, [dataclasses.replace(Quote.from_dict(d), article_id=article.id) for d in found]
 
 
-def _pipe(texts: list[str], model: str, full_parse: bool) -> list[list[dict[str, Any]]]:
+def _pipe(texts: list[str], model: str, full_parse: bool, outlets: str | None = None) -> list[list[dict[str, Any]]]:
     from quotes.component import USER_DATA_KEY
 
-    if full_parse:
-        docs = load_pipeline(model).pipe(texts, batch_size=len(texts))
-    else:
-        docs = _selective(model).pipe(texts, batch_size=len(texts))
+    docs = _pipeline(model, outlets, selective=not full_parse).pipe(texts, batch_size=len(texts))
     # The records as plain dicts: cheap to send back from a worker process.
     return [doc.user_data.get(USER_DATA_KEY, []) for doc in docs]
 
 
-def _extract_texts(texts: list[str], model: str, full_parse: bool, isolate: bool) -> list[list[dict[str, Any]] | Exception]:
+def _extract_texts(
+    texts: list[str], model: str, full_parse: bool, isolate: bool, outlets: str | None = None
+) -> list[list[dict[str, Any]] | Exception]:
     """Quote records of each text; with ``isolate``, a text that fails alone gets its exception instead."""
     try:
-        return list(_pipe(texts, model, full_parse))
+        return list(_pipe(texts, model, full_parse, outlets))
     except (QuotesError, KeyboardInterrupt):
         raise  # a missing model fails every article alike
     except Exception as exc:
@@ -137,14 +153,14 @@ def _extract_texts(texts: list[str], model: str, full_parse: bool, isolate: bool
             return [exc]
     results: list[list[dict[str, Any]] | Exception] = []
     for text in texts:  # find the one that fails; the others still count
-        results.extend(_extract_texts([text], model, full_parse, isolate))
+        results.extend(_extract_texts([text], model, full_parse, isolate, outlets))
     return results
 
 
-def _init_worker(model: str) -> None:
+def _init_worker(model: str, outlets: str | None = None) -> None:
     # Ctrl-C is the parent's to handle: it stops the pool.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    load_pipeline(model)  # inherited when forked; loaded here otherwise
+    _pipeline(model, outlets)  # inherited when forked; loaded here otherwise
 
 
 def _extract_parallel(
@@ -155,6 +171,7 @@ def _extract_parallel(
     workers: int,
     full_parse: bool,
     on_error: ErrorHandler | None,
+    outlets: str | None = None,
 ) -> Iterator[tuple[Article, list[Quote]]]:
     """extract_articles over a pool of processes, keeping at most a few batches in flight.
 
@@ -163,18 +180,18 @@ def _extract_parallel(
     its own; elsewhere each worker loads it once.
     """
     if not full_parse:
-        _selective(model)
+        _pipeline(model, outlets, selective=True)
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods and os.name == "posix" else "spawn")
     pending: deque[tuple[list[Article], Future[list[list[dict[str, Any]] | Exception]]]] = deque()
     batches = _batches(articles, batch_size)
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker, initargs=(model,)) as pool:
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker, initargs=(model, outlets)) as pool:
         try:
             while True:
                 # Two batches per worker in flight: none idles while the next one is sent.
                 while len(pending) < 2 * workers and (batch := next(batches, None)) is not None:
                     texts = [a.text for a in batch]
-                    pending.append((batch, pool.submit(_extract_texts, texts, model, full_parse, on_error is not None)))
+                    pending.append((batch, pool.submit(_extract_texts, texts, model, full_parse, on_error is not None, outlets)))
                 if not pending:
                     break
                 batch, future = pending.popleft()

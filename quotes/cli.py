@@ -6,6 +6,7 @@ No extraction logic lives here; every command calls one library function.
 from __future__ import annotations
 
 import csv
+import functools
 import json
 import sys
 from collections.abc import Callable, Iterator
@@ -60,6 +61,15 @@ model_option = click.option(
 )
 
 
+outlets_option = click.option(
+    "--outlets",
+    metavar="FILE",
+    type=click.Path(dir_okay=False),
+    help="Your own outlets, a TSV file like quotes/data/outlets.tsv (name, kind, country, aliases), "
+    "added to the packaged gazetteer.",
+)
+
+
 def quote_row(article: Article, quote: Quote) -> dict[str, object]:
     """One quote as a flat record of the documented schema."""
     data = quote.to_dict()
@@ -106,9 +116,10 @@ def cli() -> None:
     show_default=True,
 )
 @model_option
+@outlets_option
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(1), help="Processes extracting in parallel.")
 @click.option("--full-parse", is_flag=True, help="Parse all the text, not just paragraphs that may hold a quote (slower; same quotes).")
-def extract(paths: tuple[str, ...], output_format: str, model: str, workers: int, full_parse: bool) -> None:
+def extract(paths: tuple[str, ...], output_format: str, model: str, outlets: str | None, workers: int, full_parse: bool) -> None:
     """Extract attributed quotes from articles (files, folders, or - for stdin).
 
     Example: quotes extract corpora/ --format jsonl > quotes.jsonl
@@ -116,7 +127,8 @@ def extract(paths: tuple[str, ...], output_format: str, model: str, workers: int
     errors = _ErrorCounter()
     writer = None
     try:
-        for article, found in extract_articles(errors.articles(paths), model=model, workers=workers, full_parse=full_parse):
+        found_in = extract_articles(errors.articles(paths), model=model, workers=workers, full_parse=full_parse, outlets=outlets)
+        for article, found in found_in:
             if output_format == "jsonl":
                 for quote in found:
                     sys.stdout.write(json.dumps(quote_row(article, quote), ensure_ascii=False) + "\n")
@@ -129,8 +141,7 @@ def extract(paths: tuple[str, ...], output_format: str, model: str, workers: int
             else:
                 _print_table(article, found)
     except QuotesError as error:
-        stderr.print(f"[red]error[/red]: {error}", highlight=False)
-        sys.exit(1)
+        _fail(error)
     if errors.count:
         sys.exit(1)
 
@@ -159,8 +170,9 @@ def _print_table(article: Article, found: list[Quote]) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as one JSON object.")
 @click.option("--details", type=click.Path(dir_okay=False, writable=True), help="Write every match, miss and false alarm to this JSON Lines file.")
 @model_option
+@outlets_option
 @click.option("--full-parse", is_flag=True, help="Parse all the text, not just paragraphs that may hold a quote (the reference for the default).")
-def evaluate(gold: str, as_json: bool, details: str | None, model: str, full_parse: bool) -> None:
+def evaluate(gold: str, as_json: bool, details: str | None, model: str, outlets: str | None, full_parse: bool) -> None:
     """Score extraction against annotated articles (a brat folder like PolNeAR's, or gold JSON Lines).
 
     Example: quotes evaluate ../shared/polnear/dev
@@ -173,12 +185,11 @@ def evaluate(gold: str, as_json: bool, details: str | None, model: str, full_par
         gold_articles = read_gold(Path(gold))
         score = run_evaluation(
             gold_articles,
-            lambda articles: extract_articles(articles, model=model, full_parse=full_parse),
+            lambda articles: extract_articles(articles, model=model, full_parse=full_parse, outlets=outlets),
             details=details is not None,
         )
     except QuotesError as error:
-        stderr.print(f"[red]error[/red]: {error}", highlight=False)
-        sys.exit(1)
+        _fail(error)
     figures = score.figures()
     if details:
         with open(details, "w", encoding="utf-8") as handle:
@@ -308,13 +319,15 @@ def _ingest_progress() -> Progress:
 @click.argument("paths", nargs=-1, required=True)
 @db_option
 @model_option
+@outlets_option
 @click.option("--batch-size", default=16, show_default=True, type=click.IntRange(1), help="Articles per extraction batch and per transaction.")
 @click.option("--workers", type=click.IntRange(1), help="Processes extracting in parallel [default: 1; with --engine dask and no --scheduler, one local worker per core].")
 @click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True, help="Extract on this machine, or on a Dask distributed cluster.")
 @click.option("--scheduler", metavar="ADDRESS", help="With --engine dask: a running scheduler (tcp://host:8786); without it a local cluster is started.")
 @click.option("--parquet", type=click.Path(file_okay=False), help="With --engine dask: the Parquet dataset folder for the results [default: DB.parquet].")
 def ingest(
-    paths: tuple[str, ...], db: str, model: str, batch_size: int, workers: int | None, engine: str, scheduler: str | None, parquet: str | None
+    paths: tuple[str, ...], db: str, model: str, outlets: str | None, batch_size: int, workers: int | None, engine: str,
+    scheduler: str | None, parquet: str | None,
 ) -> None:
     """Extract, attribute, store and cluster the quotes of articles (files and folders).
 
@@ -327,11 +340,14 @@ def ingest(
 
     if scheduler and engine != "dask":
         _fail(QuotesError("--scheduler needs --engine dask"))
+    if outlets and engine == "dask":
+        _fail(QuotesError("--outlets does not reach Dask workers; set QUOTES_OUTLETS to the file on every worker instead"))
+    extract = functools.partial(extract_articles, outlets=outlets) if outlets else extract_articles
 
     try:
         with _ingest_progress() as progress:
             report = run_ingest(
-                paths, db=db, model=model, batch_size=batch_size, progress=_IngestBar(progress),
+                paths, db=db, model=model, batch_size=batch_size, progress=_IngestBar(progress), extract=extract,
                 workers=workers, engine=engine, scheduler=scheduler, parquet=parquet,  # type: ignore[arg-type]
             )
     except QuotesError as error:

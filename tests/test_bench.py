@@ -112,10 +112,10 @@ def test_a_failing_article_is_reported_and_the_others_go_on(articles: list[Artic
 
     original = api._pipe
 
-    def pipe(texts: list[str], model: str, full_parse: bool) -> list[list[dict[str, object]]]:
+    def pipe(texts: list[str], model: str, full_parse: bool, outlets: str | None = None) -> list[list[dict[str, object]]]:
         if any("EXPLODE" in t for t in texts):
             raise RuntimeError("the pipeline choked")
-        return original(texts, model, full_parse)
+        return original(texts, model, full_parse, outlets)
 
     monkeypatch.setattr(api, "_pipe", pipe)  # the forked workers inherit it
     bad = Article.from_text("EXPLODE", id="bad")

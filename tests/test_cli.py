@@ -285,3 +285,54 @@ def test_extract_table_shows_how_an_unresolved_speaker_was_named(runner: CliRunn
     # No canonical name can be given, so the table shows the mention instead of "unknown".
     assert "Two officials" in result.output
     assert "unknown" not in result.output
+
+
+# --- your own outlets (--outlets) ----------------------------------------------------
+
+COURIER = "Mayor John Smith told the Valley Courier that the bridge would reopen in May."
+COURIER_ROW = "The Valley Courier\tnewspaper\tUS\tValley Courier|the Courier\n"
+
+
+def test_extract_outlets_file_adds_an_outlet(runner: CliRunner, tmp_path: Path) -> None:
+    outlets = write(tmp_path / "my-outlets.tsv", COURIER_ROW)
+    result = runner.invoke(cli, ["extract", "-", "--format", "jsonl", "--outlets", str(outlets)], input=COURIER.encode("utf-8"))
+    assert result.exit_code == 0, result.output
+    (row,) = jsonl(result.stdout)
+    assert (row["speaker"], row["outlet"]) == ("John Smith", "The Valley Courier")
+
+
+def test_extract_without_the_outlets_file_does_not_know_the_outlet(runner: CliRunner) -> None:
+    result = runner.invoke(cli, ["extract", "-", "--format", "jsonl"], input=COURIER.encode("utf-8"))
+    assert result.exit_code == 0, result.output
+    (row,) = jsonl(result.stdout)
+    assert row["outlet"] is None
+
+
+@pytest.mark.parametrize("command", ["extract", "evaluate", "ingest"])
+def test_malformed_outlets_file_is_one_error_naming_the_file_and_line(runner: CliRunner, tmp_path: Path, command: str) -> None:
+    outlets = write(tmp_path / "my-outlets.tsv", COURIER_ROW + "The Hill Gazette\tnewspaper\n")
+    article = write(tmp_path / "courier.txt", COURIER + "\n")
+    args = {
+        "extract": ["extract", str(article)],
+        "evaluate": ["evaluate", str(_brat_folder(tmp_path / "gold"))],
+        "ingest": ["ingest", str(article), "--db", str(tmp_path / "quotes.db")],
+    }[command]
+    result = runner.invoke(cli, [*args, "--outlets", str(outlets)])
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    (line,) = [x for x in result.stderr.splitlines() if x.startswith("error:")]
+    assert f"{outlets}, line 2: found 2 column(s)" in line
+
+
+def test_missing_outlets_file_is_one_error_naming_it(runner: CliRunner, tmp_path: Path) -> None:
+    missing = tmp_path / "no-such-outlets.tsv"
+    result = runner.invoke(cli, ["extract", "-", "--outlets", str(missing)], input=COURIER.encode("utf-8"))
+    assert result.exit_code == 1
+    assert f"{missing}: cannot read outlet file" in result.stderr
+
+
+def test_ingest_outlets_file_is_refused_with_dask(runner: CliRunner, tmp_path: Path) -> None:
+    outlets = write(tmp_path / "my-outlets.tsv", COURIER_ROW)
+    result = runner.invoke(cli, ["ingest", str(tmp_path), "--engine", "dask", "--outlets", str(outlets)])
+    assert result.exit_code == 1
+    assert "QUOTES_OUTLETS" in result.stderr
