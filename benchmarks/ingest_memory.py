@@ -157,8 +157,6 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--batch-size", type=int, default=16)
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--no-index-seq", dest="index_seq", action="store_false",
-                        help="Leave out the index on articles(seq) the benchmark adds (see the code).")
     parser.add_argument("--no-cluster", action="store_true", help="Store quotes unclustered (ingest(cluster=False)).")
     parser.add_argument("--splits", default="train,dev", help="PolNeAR splits whose texts the stream is made of.")
     parser.add_argument("--base-cache", type=Path, help="Keep the base texts' quotes in this JSON file between runs.")
@@ -178,18 +176,6 @@ def main() -> None:
         peak, current = rss_mb()
         print(f"before ingest: peak {peak:.0f} MB, current {current:.0f} MB (pipeline loaded)", flush=True)
         db = folder / "quotes.db"
-        if args.index_seq:
-            # Store._insert_article numbers articles with max(seq), which has no index: without
-            # one every insert scans the articles table (text included), so a long ingest is
-            # quadratic. Until the store has that index, the benchmark adds it (--no-index-seq
-            # shows the difference); it changes no data.
-            import sqlite3
-
-            from quotes.store import Store
-
-            Store(db).close()
-            with sqlite3.connect(db) as connection:
-                connection.execute("CREATE INDEX IF NOT EXISTS articles_seq ON articles(seq)")
         probe = Probe(checkpoints, time.perf_counter(), db)
         report = ingest(shards, db=db, extract=extract, workers=workers, batch_size=args.batch_size, progress=probe,
                         cluster=not args.no_cluster)  # type: ignore[arg-type]

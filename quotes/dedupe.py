@@ -18,6 +18,13 @@ The API, for callers (the store, the CLI, notebooks)::
     index.renamed -> {old cluster id: surviving id}
         When a new record bridges two clusters they merge; the older keeps its id.
 
+    cluster_batch(records, store, *, rebuild=None, forget=(), options=None) -> BatchClusters
+        Incremental against an index kept in a store (quotes.store.Store): only
+        what the batch can touch is loaded, and the changes are handed back
+        for the store to write with the batch (what ``quotes ingest`` does).
+    index_assignments([(record, cluster_id), ...], store) -> IndexState
+        The stored-index counterpart of ``from_assignments``.
+
     same_utterance(a, b, *, speaker_a=None, speaker_b=None, options=None) -> bool
         The pair decision the clusters are built from.
 
@@ -34,32 +41,42 @@ that maps a trigram to the clusters (not the quotes) holding it, so a line
 quoted a thousand times costs one posting, and only the few clusters that
 share trigrams with a new quote are compared with rapidfuzz. The work grows
 linearly with the number of quotes (see ``benchmarks/dedupe_million.py``).
+The index of an archive too large to hold in memory lives in the store, and
+``cluster_batch`` reads per batch only what its quotes touch (the entries of
+their texts, the postings of their trigrams, the clusters compared with):
+what one index holding everything would consult.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import re
-from collections.abc import Iterable, Iterator, Mapping
+import zlib
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date as Date
 from difflib import SequenceMatcher
 from functools import lru_cache
-from typing import Any, Union
+from typing import Any, Protocol, Union
 
 from rapidfuzz import fuzz
 
 from quotes.errors import InputError
 from quotes.read import json_lines
-from quotes.records import Appearance, QuoteCluster, Span, content_hash
+from quotes.records import Appearance, IndexedCluster, IndexState, QuoteCluster, Span, content_hash
 from quotes.text import match_text, preferred_spelling, same_speaker, speaker_key, spellings_by_key, unify_speakers
 
 __all__ = [
+    "BatchClusters",
     "ClusterIndex",
     "DedupeRecord",
+    "IndexStore",
     "MatchOptions",
+    "cluster_batch",
     "cluster_id_for",
     "dedupe",
+    "index_assignments",
     "read_records",
     "same_speaker",
     "same_utterance",
@@ -317,7 +334,6 @@ def cluster_id_for(record_id: str) -> str:
 @dataclass(slots=True)
 class _Cluster:
     id: str
-    seq: int  # founding order: on a merge the older cluster keeps its id
     members: list[int]
     reps: list[_Key]  # the longest distinct versions, compared with new quotes
     speakers: set[str]
@@ -332,10 +348,113 @@ _MAX_REPS = 4
 _MAX_CANDIDATES = 12
 
 
+# Digests and shingles are the same in every process, unlike hash(), because the
+# store keeps them between runs; both fit SQLite's signed 64-bit integers.
+def _digest(norm: str) -> int:
+    return int.from_bytes(hashlib.blake2b(norm.encode(), digest_size=8).digest(), "big") >> 1
+
+
 def _shingles(tokens: list[str]) -> set[int]:
-    if len(tokens) < 3:
-        return {hash(tuple(tokens))} if tokens else set()
-    return {hash(t) for t in zip(tokens, tokens[1:], tokens[2:])}
+    """The word trigrams (or the whole text, if shorter), as numbers."""
+    if not tokens:
+        return set()
+    words = [zlib.crc32(token.encode()) for token in tokens]
+    if len(words) < 3:
+        words = [0] * (3 - len(words)) + words
+    return {(a << 31) ^ (b << 15) ^ c for a, b, c in zip(words, words[1:], words[2:])}
+
+
+@dataclass(slots=True)
+class _Entry:
+    """A record's key with the numbers it is looked up by, computed once per record."""
+
+    key: _Key
+    digest: int
+    shingles: set[int]
+
+    @classmethod
+    def of(cls, record: DedupeRecord) -> _Entry:
+        key = _Key.of(record.text, record.speaker)
+        return cls(key, _digest(key.norm), _shingles(key.tokens))
+
+
+class IndexStore(Protocol):
+    """Where an index too large for memory is kept (:class:`quotes.store.Store`), read a batch at a time."""
+
+    def index_state(
+        self, *, texts: Collection[int] = (), shingles: Collection[int] = (), clusters: Collection[str] = ()
+    ) -> IndexState:
+        """The entries for these text digests and shingles, the merges their numbers went through, these clusters."""
+
+    def indexed_clusters(self, numbers: Collection[int]) -> dict[int, IndexedCluster]:
+        """The clusters with these numbers that exist."""
+
+
+@dataclass(frozen=True, slots=True)
+class BatchClusters:
+    """What :func:`cluster_batch` decided, and what the store must write for it."""
+
+    ids: dict[str, str]  # record id -> cluster id
+    renamed: dict[str, str]  # stored cluster ids merged away -> the ids that absorbed them
+    changes: IndexState
+
+
+def cluster_batch(
+    records: Iterable[RecordLike],
+    store: IndexStore,
+    *,
+    rebuild: Mapping[str, Sequence[RecordLike]] | None = None,
+    forget: Iterable[RecordLike] = (),
+    options: MatchOptions | None = None,
+) -> BatchClusters:
+    """Cluster a batch of new records against an index kept in ``store``.
+
+    Only the part of the index the batch touches is read: its records' text
+    digests, then the postings of the records not matched exactly and the
+    clusters compared with. Memory holds the batch, not the archive, and the
+    decisions are those of one :class:`ClusterIndex` holding everything.
+    Write ``changes`` to the store with the batch's quotes.
+
+    Args:
+        records: the batch, in arrival order.
+        store: what the index is read from.
+        rebuild: stored clusters (by id) that lose members before the batch
+            is added (their articles are being replaced), each with the
+            members it keeps; one that keeps none is deleted.
+        forget: the records leaving those clusters.
+        options: thresholds (:class:`MatchOptions`).
+    """
+    rebuild = rebuild or {}
+    batch = [_as_record(item, i) for i, item in enumerate(records)]
+    entries = [_Entry.of(record) for record in batch]
+    kept = {cluster_id: [_Entry.of(_as_record(m, i)) for i, m in enumerate(members)] for cluster_id, members in rebuild.items()}
+    leaving = [_Entry.of(_as_record(item, i)) for i, item in enumerate(forget)]
+    looked_up = [*entries, *leaving, *(e for members in kept.values() for e in members)]
+    # Founders' ids too: a replaced article's quote may come back and must not take a live cluster's id.
+    state = store.index_state(
+        texts={e.digest for e in looked_up}, clusters={*rebuild, *(cluster_id_for(r.id) for r in batch)}
+    )
+    index = ClusterIndex._from_state(state, store, options=options)
+    for cluster_id, members in kept.items():
+        index._refound(cluster_id, members)
+    positions = [index._add(record, entry) for record, entry in zip(batch, entries, strict=True)]
+    ids = {record.id: index._cluster_id_at(p) for record, p in zip(batch, positions, strict=True)}  # after every merge
+    return BatchClusters(ids, index.renamed, index._changes())
+
+
+def index_assignments(
+    pairs: Iterable[tuple[RecordLike, str]], store: IndexStore, *, options: MatchOptions | None = None
+) -> IndexState:
+    """Index stored records in the clusters they are in, without matching; the changes to write.
+
+    For a store whose quotes were clustered before it kept the index.
+    """
+    batch = [(_as_record(item, i), cluster_id) for i, (item, cluster_id) in enumerate(pairs)]
+    entries = [_Entry.of(record) for record, _ in batch]
+    state = store.index_state(texts={e.digest for e in entries}, clusters={cluster_id for _, cluster_id in batch})
+    index = ClusterIndex._from_state(state, store, options=options)
+    index._add_assigned((record, cluster_id, entry) for (record, cluster_id), entry in zip(batch, entries, strict=True))
+    return index._changes()
 
 
 class ClusterIndex:
@@ -357,12 +476,20 @@ class ClusterIndex:
         self._words: list[int] = []  # words per record, for the canonical text
         self._record_cluster: list[int] = []  # cluster number per record (resolve with _find)
         self._by_id: dict[str, int] = {}
-        self._parent: list[int] = []
+        # Cluster numbers are given in founding order; a number merged away points to its survivor.
+        self._parent: dict[int, int] = {}
+        self._next_number = 0
         self._clusters: dict[int, _Cluster] = {}
         self._by_cluster_id: dict[str, int] = {}
         self._postings: dict[int, int | list[int]] = {}
-        self._exact: dict[int, int] = {}  # hash of a match text -> cluster number
+        self._exact: dict[int, int] = {}  # digest of a match text -> cluster number
         self._renamed: dict[str, str] = {}
+        # Holding part of a stored index: the store, what was read from it, and what was
+        # asked for (postings are read when a record is looked up, clusters when compared with).
+        self._store: IndexStore | None = None
+        self._read = IndexState()
+        self._asked_clusters: set[int] = set()
+        self._asked_shingles: set[int] = set()
 
     # -- public ----------------------------------------------------------------
 
@@ -372,8 +499,8 @@ class ClusterIndex:
         A record whose id is already indexed is not added again; its current
         cluster id is returned.
         """
-        positions = [self._add(_as_record(item, i)) for i, item in enumerate(records)]
-        return [self._clusters[self._find(self._record_cluster[p])].id for p in positions]
+        positions = [self._add(r, _Entry.of(r)) for r in (_as_record(item, i) for i, item in enumerate(records))]
+        return [self._cluster_id_at(p) for p in positions]
 
     @classmethod
     def from_assignments(
@@ -381,15 +508,8 @@ class ClusterIndex:
     ) -> ClusterIndex:
         """An index holding stored records in their stored clusters, without re-matching them."""
         index = cls(options=options)
-        for i, (item, cluster_id) in enumerate(pairs):
-            record = _as_record(item, i)
-            if record.id in index._by_id:
-                continue
-            key = _Key.of(record.text, record.speaker)
-            number = index._by_cluster_id.get(cluster_id)
-            if number is None:
-                number = index._new_cluster(cluster_id)
-            index._join(number, index._store(record, key), key)
+        records = ((_as_record(item, i), cluster_id) for i, (item, cluster_id) in enumerate(pairs))
+        index._add_assigned((record, cluster_id, _Entry.of(record)) for record, cluster_id in records)
         return index
 
     def cluster_of(self, record_id: str) -> str:
@@ -398,7 +518,7 @@ class ClusterIndex:
             position = self._by_id[record_id]
         except KeyError:
             raise KeyError(f"no record with id {record_id!r} in this index") from None
-        return self._clusters[self._find(self._record_cluster[position])].id
+        return self._cluster_id_at(position)
 
     def cluster(self, cluster_id: str) -> QuoteCluster:
         """One cluster by id (an id that was merged away resolves to its survivor)."""
@@ -429,7 +549,117 @@ class ClusterIndex:
     def record_count(self) -> int:
         return len(self._records)
 
+    # -- a part of a stored index --------------------------------------------------
+
+    @classmethod
+    def _from_state(cls, state: IndexState, store: IndexStore, *, options: MatchOptions | None) -> ClusterIndex:
+        """An index holding part of a stored one, which reads more of it as records need it."""
+        index = cls(options=options)
+        index._store = store
+        index._next_number = state.next_number
+        index._take(state)
+        index._fetch({index._find(n) for n in index._exact.values()})  # what exact matches join
+        return index
+
+    def _take(self, state: IndexState) -> None:
+        """Hold what was read from the store, and remember it as read."""
+        read = self._read
+        read.texts.update(state.texts)
+        read.postings.update(state.postings)
+        read.merged.update(state.merged)
+        self._parent.update(state.merged)
+        self._exact.update((d, n) for d, n in state.texts.items() if n is not None)
+        referenced = {*self._exact.values(), *state.merged.values()}
+        for shingle, numbers in state.postings.items():
+            if numbers is None:
+                self._postings[shingle] = _FREQUENT
+            else:
+                self._postings[shingle] = numbers[0] if len(numbers) == 1 else list(numbers)
+                referenced.update(numbers)
+        for number in referenced:
+            self._parent.setdefault(number, number)
+        self._hold(state.clusters)
+
+    def _hold(self, clusters: Mapping[int, IndexedCluster | None]) -> None:
+        self._read.clusters.update(clusters)
+        for number, stored in clusters.items():
+            self._asked_clusters.add(number)
+            if stored is None:
+                continue
+            self._parent[number] = number
+            reps = [_Key(norm, norm.split(), speaker) for norm, speaker in stored.reps]
+            self._clusters[number] = _Cluster(stored.id, [], reps, set(stored.speakers))
+            self._by_cluster_id[stored.id] = number
+
+    def _fetch(self, numbers: Iterable[int]) -> None:
+        """Read the stored clusters among ``numbers`` not read yet.
+
+        A number without one is a cluster that is gone (all its members' articles
+        were replaced): it stays a root without a cluster, which lookups skip.
+        """
+        if self._store is None:
+            return
+        wanted = [n for n in numbers if n not in self._asked_clusters]
+        if wanted:
+            found = self._store.indexed_clusters(wanted)
+            self._asked_clusters.update(wanted)
+            self._hold(found)
+
+    def _fetch_postings(self, shingles: Iterable[int]) -> None:
+        """Read the stored postings of ``shingles`` not read yet, before they are looked up or extended."""
+        if self._store is None:
+            return
+        wanted = [s for s in shingles if s not in self._asked_shingles]
+        if wanted:
+            self._take(self._store.index_state(shingles=wanted))
+            self._asked_shingles.update(wanted)
+
+    def _refound(self, cluster_id: str, members: list[_Entry]) -> None:
+        """Make a loaded cluster what ``members`` alone make it; with none, delete it."""
+        number = self._by_cluster_id.get(cluster_id)
+        if number is None:
+            return
+        for digest in [d for d, n in self._exact.items() if self._find(n) == number]:
+            del self._exact[digest]
+        if not members:
+            del self._clusters[number], self._by_cluster_id[cluster_id]
+            return
+        cluster = self._clusters[number]
+        cluster.reps.clear()
+        cluster.speakers.clear()
+        for entry in members:
+            if entry.key.speaker:
+                cluster.speakers.add(entry.key.speaker)
+            self._exact.setdefault(entry.digest, number)
+            self._add_rep(cluster, entry.key)
+
+    def _changes(self) -> IndexState:
+        """What differs from what this index read from its store: what the store must write."""
+        since = self._read
+        clusters: dict[int, IndexedCluster | None] = {}
+        for number, cluster in self._clusters.items():
+            now = IndexedCluster(
+                number, cluster.id, tuple(sorted(cluster.speakers)), tuple((k.norm, k.speaker) for k in cluster.reps)
+            )
+            if since.clusters.get(number) != now:
+                clusters[number] = now
+        for number in since.clusters:
+            if number not in self._clusters:  # merged away or deleted
+                clusters[number] = None
+        merged = {n: p for n, p in self._parent.items() if n != p and since.merged.get(n) != p}
+        texts: dict[int, int | None] = {d: n for d, n in self._exact.items() if since.texts.get(d) != n}
+        texts.update((d, None) for d in since.texts if d not in self._exact)
+        postings: dict[int, tuple[int, ...] | None] = {}
+        for shingle, posted in self._postings.items():
+            now_posted = None if posted == _FREQUENT else (posted,) if isinstance(posted, int) else tuple(posted)
+            if shingle not in since.postings or since.postings[shingle] != now_posted:
+                postings[shingle] = now_posted
+        return IndexState(clusters, merged, texts, postings, self._next_number)
+
     # -- internals ---------------------------------------------------------------
+
+    def _cluster_id_at(self, position: int) -> str:
+        return self._clusters[self._find(self._record_cluster[position])].id
 
     def _find(self, number: int) -> int:
         parent = self._parent
@@ -441,13 +671,14 @@ class ClusterIndex:
         return root
 
     def _new_cluster(self, cluster_id: str) -> int:
-        number = len(self._parent)
-        self._parent.append(number)
-        self._clusters[number] = _Cluster(cluster_id, number, [], [], set())
+        number = self._next_number
+        self._next_number += 1
+        self._parent[number] = number
+        self._clusters[number] = _Cluster(cluster_id, [], [], set())
         self._by_cluster_id[cluster_id] = number
         return number
 
-    def _store(self, record: DedupeRecord, key: _Key) -> int:
+    def _keep_record(self, record: DedupeRecord, key: _Key) -> int:
         position = len(self._records)
         self._records.append(record)
         self._words.append(len(key.tokens))
@@ -455,21 +686,32 @@ class ClusterIndex:
         self._by_id[record.id] = position
         return position
 
-    def _add(self, record: DedupeRecord) -> int:
+    def _add_assigned(self, items: Iterable[tuple[DedupeRecord, str, _Entry]]) -> None:
+        for record, cluster_id, entry in items:
+            if record.id in self._by_id:
+                continue
+            number = self._by_cluster_id.get(cluster_id)
+            if number is None:
+                number = self._new_cluster(cluster_id)
+            self._join(number, self._keep_record(record, entry.key), entry)
+
+    def _add(self, record: DedupeRecord, entry: _Entry) -> int:
         known = self._by_id.get(record.id)
         if known is not None:
             return known
-        key = _Key.of(record.text, record.speaker)
-        position = self._store(record, key)
-        matched = self._matches(key)
+        position = self._keep_record(record, entry.key)
+        matched = self._matches(entry)
         if not matched:
-            number = self._new_cluster(cluster_id_for(record.id))
+            cluster_id = cluster_id_for(record.id)
+            if cluster_id in self._by_cluster_id:  # a replaced article's quote, back with another text
+                cluster_id = cluster_id_for(f"{record.id}|{self._next_number}")
+            number = self._new_cluster(cluster_id)
         else:
             number = matched[0]
             for other in matched[1:]:
                 if self._compatible(self._clusters[number].speakers, self._clusters[other].speakers):
                     number = self._merge(number, other)
-        self._join(number, position, key)
+        self._join(number, position, entry)
         return position
 
     def _compatible(self, ours: set[str], theirs: Iterable[str | None]) -> bool:
@@ -477,19 +719,23 @@ class ClusterIndex:
             return True
         return all(same_speaker(a, b) for a in ours for b in theirs)
 
-    def _matches(self, key: _Key) -> list[int]:
+    def _matches(self, entry: _Entry) -> list[int]:
         """Clusters the quote belongs to, best first."""
+        key = entry.key
         if not key.norm:
             return []  # nothing left to match on ("…", "[sic]"): a cluster of its own
         speakers = [key.speaker] if key.speaker else []
-        exact = self._exact.get(hash(key.norm))
+        exact = self._exact.get(entry.digest)
         if exact is not None:
             root = self._find(exact)
-            if self._compatible(self._clusters[root].speakers, speakers):
+            self._fetch([root])
+            cluster = self._clusters.get(root)
+            if cluster is not None and self._compatible(cluster.speakers, speakers):
                 return [root]
+        self._fetch_postings(entry.shingles)
         hits: dict[int, int] = {}
         find = self._find
-        for shingle in _shingles(key.tokens):
+        for shingle in entry.shingles:
             posted = self._postings.get(shingle)
             if posted is None or posted == _FREQUENT:
                 continue
@@ -501,30 +747,34 @@ class ClusterIndex:
                     hits[number] = hits.get(number, 0) + 1
         if not hits:
             return []
-        ranked = sorted(hits, key=hits.__getitem__, reverse=True)[:_MAX_CANDIDATES]
+        # Ties go to the older cluster, so the choice is the same however the index was loaded.
+        ranked = sorted(hits, key=lambda n: (-hits[n], n))[:_MAX_CANDIDATES]
+        self._fetch(ranked)
         found = []
         for number in ranked:
-            cluster = self._clusters[number]
-            if not self._compatible(cluster.speakers, speakers):
+            cluster = self._clusters.get(number)
+            if cluster is None or not self._compatible(cluster.speakers, speakers):
                 continue
             if any(_match(key, rep, self.options) for rep in cluster.reps):
                 found.append(number)
         return found
 
-    def _join(self, number: int, position: int, key: _Key) -> None:
+    def _join(self, number: int, position: int, entry: _Entry) -> None:
         number = self._find(number)
         cluster = self._clusters[number]
         cluster.members.append(position)
         self._record_cluster[position] = number
+        key = entry.key
         if key.speaker:
             cluster.speakers.add(key.speaker)
-        digest = hash(key.norm)
+        digest = entry.digest
         if self._exact.get(digest) is not None and self._find(self._exact[digest]) == number:
             return  # the same text is already indexed for this cluster
         self._exact.setdefault(digest, number)
         self._add_rep(cluster, key)
+        self._fetch_postings(entry.shingles)
         postings = self._postings
-        for shingle in _shingles(key.tokens):
+        for shingle in entry.shingles:
             posted = postings.get(shingle)
             if posted is None:
                 postings[shingle] = number
@@ -557,7 +807,7 @@ class ClusterIndex:
         a, b = self._find(a), self._find(b)
         if a == b:
             return a
-        older, newer = (a, b) if self._clusters[a].seq < self._clusters[b].seq else (b, a)
+        older, newer = min(a, b), max(a, b)  # numbers are given in founding order
         keep, gone = self._clusters[older], self._clusters.pop(newer)
         self._parent[newer] = older
         keep.members.extend(gone.members)

@@ -4,7 +4,8 @@
 extracted, clustered and then written in one transaction, so an ingest that
 is stopped (Ctrl-C, a killed process, a full disk) keeps every batch before
 the one it was on; running it again skips what is stored (by content hash)
-and carries on. Articles are streamed from the inputs to the store, so memory
+and carries on. Articles are streamed from the inputs to the store, and the
+clustering index is kept in the store and read a batch at a time, so memory
 holds the batches in flight, not the archive; extraction runs in this
 process, in ``workers`` processes, or on a Dask cluster (:mod:`quotes.distributed`).
 """
@@ -22,16 +23,17 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, Literal, Protocol
+from typing import Any, Literal, Protocol, TypeVar
 
 from quotes.api import DEFAULT_MODEL, extract_articles
 from quotes.errors import InputError, QuotesError
 from quotes.lexicon import default_outlets
 from quotes.read import read_paths
-from quotes.records import Article, Quote
+from quotes.records import Article, IndexState, Quote
 from quotes.store import DEFAULT_DB, Store, default_key
 
 Extractor = Callable[..., Iterable[tuple[Article, list[Quote]]]]
+T = TypeVar("T")
 
 
 class Progress(Protocol):
@@ -62,22 +64,23 @@ class IngestReport:
 class _Clusters:
     """The bridge to :mod:`quotes.dedupe`: cluster ids for each batch's new quotes.
 
-    The incremental index is rebuilt from the store when an ingest starts (and
-    quotes stored before clustering existed are clustered then), and again
-    after a batch that replaced articles, whose old quotes must leave it.
-    Without dedupe (rapidfuzz missing) quotes stay unclustered.
+    The deduplicator's index is kept in the store, and each batch loads only
+    the part of it that its quotes can touch, so memory does not grow with the
+    archive. When an ingest starts, a store clustered before it kept the index
+    has the index built, and quotes stored unclustered (``cluster=False``) are
+    clustered, a page at a time. Without dedupe (rapidfuzz missing) quotes stay
+    unclustered.
     """
 
     def __init__(self, store: Store, *, enabled: bool = True) -> None:
         self.store = store
-        self.index: Any = None
-        self.applied: dict[str, str] = {}  # renames already written to the store
         try:
             # By module name: the package re-exports the dedupe *function* as quotes.dedupe.
             self.dedupe: Any = importlib.import_module("quotes.dedupe") if enabled else None
         except ImportError:  # rapidfuzz missing: store quotes unclustered
             self.dedupe = None
-        self.rebuild()
+        if self.dedupe is not None:
+            self._catch_up()
 
     @property
     def speaker_key(self) -> Callable[[str], str | None]:
@@ -90,31 +93,36 @@ class _Clusters:
     def _record(self, quote: Quote, article: Article) -> Any:
         return self.dedupe.DedupeRecord.from_quote(quote, date=_iso_date(article.published), outlet=article.outlet)
 
-    def rebuild(self) -> None:
+    def _catch_up(self) -> None:
+        if self.store.index_missing():
+            pages = _batches(self.store.stored_quotes(clustered=True), _CATCH_UP_PAGE)
+            self.store.save_index(
+                self.dedupe.index_assignments([(self._record(q, a), cluster_id) for q, cluster_id, a in page], self.store)
+                for page in pages
+            )
+        for page in _batches(self.store.stored_quotes(clustered=False), _CATCH_UP_PAGE):
+            found = self.dedupe.cluster_batch([self._record(quote, article) for quote, _, article in page], self.store)
+            self.store.set_clusters(found.ids, renamed=found.renamed, index=found.changes)
+
+    def assign(
+        self, pairs: Sequence[tuple[Article, list[Quote]]]
+    ) -> tuple[dict[str, str], dict[str, str], IndexState | None]:
+        """Cluster ids of the batch's quotes, stored clusters merged away (old id -> new id), and the index changes."""
         if self.dedupe is None:
-            return
-        clustered, unclustered = [], []
-        for quote, cluster_id, article in self.store.stored_quotes():
-            record = self._record(quote, article)
-            (clustered.append((record, cluster_id)) if cluster_id else unclustered.append(record))
-        self.index = self.dedupe.ClusterIndex.from_assignments(clustered)
-        self.applied = dict(self.index.renamed)
-        if unclustered:
-            ids = self.index.add(unclustered)
-            self.store.set_clusters({r.id: c for r, c in zip(unclustered, ids, strict=True)}, renamed=self._new_renames())
-
-    def _new_renames(self) -> dict[str, str]:
-        fresh = {old: new for old, new in self.index.renamed.items() if self.applied.get(old) != new}
-        self.applied.update(fresh)
-        return fresh
-
-    def assign(self, pairs: Sequence[tuple[Article, list[Quote]]]) -> tuple[dict[str, str], dict[str, str]]:
-        """Cluster ids of the batch's quotes, and stored clusters merged away (old id -> new id)."""
-        if self.index is None:
-            return {}, {}
+            return {}, {}, None
         records = [self._record(quote, article) for article, found in pairs for quote in found]
-        ids = self.index.add(records)
-        return {r.id: c for r, c in zip(records, ids, strict=True)}, self._new_renames()
+        # Replaced articles take their old quotes out of their clusters first.
+        replaced = {article.id for article, _ in pairs if self.store.article_state(article) == "changed"}
+        rebuild: dict[str, list[Any]] = {cluster_id: [] for cluster_id in self.store.article_clusters(replaced)}
+        leaving = []
+        for quote, cluster_id, article in self.store.cluster_quotes(rebuild):
+            (leaving if quote.article_id in replaced else rebuild[cluster_id]).append(self._record(quote, article))
+        found = self.dedupe.cluster_batch(records, self.store, rebuild=rebuild, forget=leaving)
+        return found.ids, found.renamed, found.changes
+
+
+# Stored quotes read at a time when an ingest catches up (and clustered per transaction).
+_CATCH_UP_PAGE = 2048
 
 
 def _iso_date(value: str | None) -> str | None:
@@ -136,7 +144,7 @@ def _canonical_outlet(article: Article) -> Article:
     return dataclasses.replace(article, outlet=known.name) if known and known.name != article.outlet else article
 
 
-def _batches(items: Iterable[Article], size: int) -> Iterator[list[Article]]:
+def _batches(items: Iterable[T], size: int) -> Iterator[list[T]]:
     iterator = iter(items)
     while batch := list(itertools.islice(iterator, size)):
         yield batch
@@ -232,16 +240,10 @@ def _local_batches(
         failed.append((article, InputError(article.path or article.id, problem)))
 
     results = extract(articles, model=model, batch_size=batch_size, workers=workers, full_parse=full_parse, on_error=on_error)
-    for done in itertools.chain(_batches_of_pairs(results, batch_size), [[]]):  # then a last call for late failures
+    for done in itertools.chain(_batches(results, batch_size), [[]]):  # then a last call for late failures
         if done or failed:
             yield [a for a, _ in done] + [a for a, _ in failed], done, [e for _, e in failed]
         failed.clear()
-
-
-def _batches_of_pairs(pairs: Iterable[tuple[Article, list[Quote]]], size: int) -> Iterator[list[tuple[Article, list[Quote]]]]:
-    iterator = iter(pairs)
-    while batch := list(itertools.islice(iterator, size)):
-        yield batch
 
 
 def ingest(
@@ -281,9 +283,9 @@ def ingest(
             results are written to (default: ``<db>.parquet`` beside the store).
         full_parse: parse all the text instead of the selective path.
         cluster: cluster the new quotes as they are stored. The clustering
-            index holds every stored quote's key in memory, so for an archive
-            larger than memory ingest with ``cluster=False`` (memory then stays
-            flat) and let a later ingest cluster what is unclustered.
+            index is kept in the store, so memory stays flat either way;
+            ``cluster=False`` only saves time, and the next ingest with
+            clustering on clusters what was left out.
 
     Raises:
         StoreError: the store cannot be opened or written.
@@ -316,11 +318,9 @@ def ingest(
             raise QuotesError(f"unknown engine {engine!r}; use 'local' or 'dask'")
         for batch, done, failed in batches:
             failures += failed
-            assigned, renamed = clusters.assign(done)
-            result = store.add_batch(done, clusters=assigned, renamed=renamed)
+            assigned, renamed, changes = clusters.assign(done)
+            result = store.add_batch(done, clusters=assigned, renamed=renamed, index=changes)
             reader.stored(batch)
-            if result.replaced:
-                clusters.rebuild()
             added, replaced, quotes = added + result.added, replaced + result.replaced, quotes + result.quotes
             unchanged += result.unchanged
             if progress is not None:

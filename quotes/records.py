@@ -151,3 +151,32 @@ class QuoteCluster:
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
+
+
+@dataclass(frozen=True, slots=True)
+class IndexedCluster:
+    """A cluster as the deduplicator's index keeps it: what new quotes are compared with."""
+
+    number: int  # founding order: when two clusters merge, the older keeps its id
+    id: str
+    speakers: tuple[str, ...] = ()  # speaker keys of its members
+    reps: tuple[tuple[str, str | None], ...] = ()  # (match text, speaker key) of its longest versions
+
+
+@dataclass(frozen=True, slots=True)
+class IndexState:
+    """Part of the deduplicator's index as plain data: what the store keeps between batches.
+
+    Numbers stand for clusters. As the changes a batch makes
+    (:attr:`quotes.dedupe.BatchClusters.changes`), a cluster or a text mapped
+    to ``None`` is deleted; a posting of ``None`` always means a stock phrase.
+    """
+
+    clusters: dict[int, IndexedCluster | None] = field(default_factory=dict)
+    merged: dict[int, int] = field(default_factory=dict)  # merged-away number -> the number it went into
+    texts: dict[int, int | None] = field(default_factory=dict)  # digest of a match text -> first cluster holding it
+    postings: dict[int, tuple[int, ...] | None] = field(default_factory=dict)  # shingle -> clusters; None: a stock phrase
+    next_number: int = 0  # the number of the next cluster founded
+
+    def __bool__(self) -> bool:
+        return bool(self.clusters or self.merged or self.texts or self.postings)

@@ -52,6 +52,12 @@ def datasette_metadata(db: str | Path) -> dict[str, Any]:
                     },
                     "quotes_fts": {"hidden": True},
                     "migrations": {"hidden": True},
+                    # Bookkeeping: the deduplicator's index and the speaker spelling counts.
+                    **{
+                        table: {"hidden": True}
+                        for table in ("dedupe_clusters", "dedupe_merged", "dedupe_texts", "dedupe_postings",
+                                      "speaker_spellings", "speaker_roles")
+                    },
                 }
             }
         },

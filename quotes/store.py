@@ -20,14 +20,14 @@ import json
 import re
 import sqlite3
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Literal
 
 from quotes.errors import StoreError
-from quotes.records import Article, Quote
+from quotes.records import Article, IndexedCluster, IndexState, Quote
 
 DEFAULT_DB = "quotes.db"
 
@@ -180,16 +180,68 @@ LEFT JOIN clusters c ON c.id = q.cluster_id
 LEFT JOIN outlets fo ON fo.id = c.first_outlet_id;
 """
 
-# (version, name, script). Append only: a released migration never changes.
 # Each article insert numbers it with max(seq) + 1: without an index that scans the whole
 # table, and long ingests grow quadratic.
 _SCHEMA_2 = """
 CREATE INDEX articles_seq ON articles(seq);
 """
 
+# The deduplicator's index (quotes.dedupe) is kept here, so an ingest holds in memory only
+# the part of it one batch touches. Speakers' spellings and roles are counted as quotes come
+# and go, so labelling a speaker costs as much at the millionth quote as at the first.
+_SCHEMA_3 = """
+CREATE TABLE dedupe_clusters (
+    number INTEGER PRIMARY KEY,
+    cluster_id TEXT NOT NULL UNIQUE,
+    speakers TEXT NOT NULL,
+    reps TEXT NOT NULL
+);
+CREATE TABLE dedupe_merged (number INTEGER PRIMARY KEY, merged_into INTEGER NOT NULL);
+CREATE TABLE dedupe_texts (digest INTEGER PRIMARY KEY, number INTEGER NOT NULL);
+CREATE TABLE dedupe_postings (shingle INTEGER PRIMARY KEY, numbers TEXT);
+
+CREATE TABLE speaker_spellings (
+    speaker_id INTEGER NOT NULL,
+    spelling TEXT NOT NULL,
+    quotes INTEGER NOT NULL,
+    PRIMARY KEY (speaker_id, spelling)
+) WITHOUT ROWID;
+CREATE TABLE speaker_roles (
+    speaker_id INTEGER NOT NULL,
+    role TEXT NOT NULL,
+    quotes INTEGER NOT NULL,
+    PRIMARY KEY (speaker_id, role)
+) WITHOUT ROWID;
+INSERT INTO speaker_spellings
+SELECT speaker_id, speaker, count(*) FROM quotes WHERE speaker_id IS NOT NULL GROUP BY 1, 2;
+INSERT INTO speaker_roles
+SELECT speaker_id, speaker_role, count(*) FROM quotes
+WHERE speaker_id IS NOT NULL AND speaker_role IS NOT NULL GROUP BY 1, 2;
+CREATE TRIGGER quotes_speaker_insert AFTER INSERT ON quotes WHEN new.speaker_id IS NOT NULL BEGIN
+    INSERT INTO speaker_spellings VALUES (new.speaker_id, new.speaker, 1)
+        ON CONFLICT DO UPDATE SET quotes = quotes + 1;
+    INSERT INTO speaker_roles SELECT new.speaker_id, new.speaker_role, 1 WHERE new.speaker_role IS NOT NULL
+        ON CONFLICT DO UPDATE SET quotes = quotes + 1;
+END;
+CREATE TRIGGER quotes_speaker_delete AFTER DELETE ON quotes WHEN old.speaker_id IS NOT NULL BEGIN
+    UPDATE speaker_spellings SET quotes = quotes - 1 WHERE speaker_id = old.speaker_id AND spelling = old.speaker;
+    UPDATE speaker_roles SET quotes = quotes - 1 WHERE speaker_id = old.speaker_id AND role = old.speaker_role;
+    DELETE FROM speaker_spellings WHERE speaker_id = old.speaker_id AND quotes = 0;
+    DELETE FROM speaker_roles WHERE speaker_id = old.speaker_id AND quotes = 0;
+END;
+
+-- A cluster's row is kept up to date from its members' speakers, articles and their dates
+-- and outlets, read from these indexes alone (article rows hold the whole text).
+CREATE INDEX articles_dating ON articles(id, published, seq, outlet_id);
+DROP INDEX quotes_cluster;
+CREATE INDEX quotes_cluster ON quotes(cluster_id, article_id, speaker_id);
+"""
+
+# (version, name, script). Append only: a released migration never changes.
 MIGRATIONS: tuple[tuple[int, str, str], ...] = (
     (1, "articles, quotes, speakers, outlets, clusters, fts", _SCHEMA_1),
     (2, "index on article numbers", _SCHEMA_2),
+    (3, "deduplication index, speaker spelling counts, article dating index", _SCHEMA_3),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -351,13 +403,15 @@ class Store:
         *,
         clusters: dict[str, str] | None = None,
         renamed: dict[str, str] | None = None,
+        index: IndexState | None = None,
     ) -> BatchResult:
         """Store articles with their quotes in one transaction.
 
         An article whose content is stored already is skipped; one whose id is
         stored with other content replaces it, old quotes and all. ``clusters``
         maps quote ids to cluster ids, for the quotes of this batch;
-        ``renamed`` maps stored cluster ids merged away to the ids that absorbed them.
+        ``renamed`` maps stored cluster ids merged away to the ids that absorbed them;
+        ``index`` holds the changes to the deduplicator's index that go with them.
         """
         added = replaced = unchanged = quotes = 0
         self._touched_speakers.clear()
@@ -378,10 +432,11 @@ class Store:
                 for quote in found:
                     quotes += self._insert_quote(quote, article)
             touched_clusters |= self._rename(renamed or {})
-            if clusters:
-                touched_clusters |= self._assign(clusters)
+            grown = self._assign(clusters or {}, touched_clusters)
+            if index:
+                self._save_index(index)
             self._refresh_speakers()
-            self._refresh_clusters(touched_clusters)
+            self._refresh_clusters(touched_clusters, grown=grown)
             if replaced:
                 self._drop_orphans()
             self.db.execute("COMMIT")
@@ -395,34 +450,88 @@ class Store:
             raise
         return BatchResult(added=added, replaced=replaced, unchanged=unchanged, quotes=quotes)
 
-    def set_clusters(self, clusters: dict[str, str], *, renamed: dict[str, str] | None = None) -> None:
-        """Assign cluster ids to stored quotes (quote id -> cluster id), in one transaction."""
+    def set_clusters(
+        self, clusters: dict[str, str], *, renamed: dict[str, str] | None = None, index: IndexState | None = None
+    ) -> None:
+        """Assign cluster ids to stored quotes (quote id -> cluster id), in one transaction.
+
+        ``renamed`` and ``index`` are as for :meth:`add_batch`.
+        """
         try:
             self.db.execute("BEGIN IMMEDIATE")
             touched = self._rename(renamed or {})
-            self._refresh_clusters(touched | self._assign(clusters))
+            grown = self._assign(clusters, touched)
+            if index:
+                self._save_index(index)
+            self._refresh_clusters(touched, grown=grown)
             self.db.execute("COMMIT")
         except BaseException:
             if self.db.in_transaction:
                 self.db.execute("ROLLBACK")
             raise
 
-    def _assign(self, clusters: dict[str, str]) -> set[str]:
-        touched = set(clusters.values())
+    def save_index(self, changes: Iterable[IndexState]) -> None:
+        """Write successive changes to the deduplicator's index in one transaction.
+
+        Each is written before the next is drawn, so one computed from
+        :meth:`index_state` sees those before it; an index built from scratch
+        is stored whole or not at all.
+        """
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+            for change in changes:
+                self._save_index(change)
+            self.db.execute("COMMIT")
+        except BaseException:
+            if self.db.in_transaction:
+                self.db.execute("ROLLBACK")
+            raise
+
+    def _assign(self, clusters: dict[str, str], changed: set[str]) -> dict[str, list[str]]:
+        """Set the quotes' clusters; return the quotes each cluster gained that had none.
+
+        Clusters changed otherwise (a quote moved to or from them) are added to ``changed``.
+        """
+        grown: dict[str, list[str]] = {}
         for quote_id, cluster_id in clusters.items():
-            # A quote moving between clusters changes the one it leaves too.
             row = self.db.execute("SELECT cluster_id FROM quotes WHERE id = ?", (quote_id,)).fetchone()
             if row is None or row[0] == cluster_id:
                 continue
-            if row[0]:
-                touched.add(row[0])
+            if row[0]:  # a quote moving between clusters changes the one it leaves too
+                changed |= {row[0], cluster_id}
+            else:
+                grown.setdefault(cluster_id, []).append(quote_id)
             self.db.execute("UPDATE quotes SET cluster_id = ? WHERE id = ?", (cluster_id, quote_id))
-        return touched
+        return grown
 
     def _rename(self, renamed: dict[str, str]) -> set[str]:
         for old, new in renamed.items():
             self.db.execute("UPDATE quotes SET cluster_id = ? WHERE cluster_id = ?", (new, old))
         return set(renamed) | set(renamed.values())
+
+    def _save_index(self, changes: IndexState) -> None:
+        """Write changes to the deduplicator's index; deletions first, since a freed cluster id may be reused."""
+        gone = [(n,) for n, c in changes.clusters.items() if c is None]
+        self.db.executemany("DELETE FROM dedupe_clusters WHERE number = ?", gone)
+        self.db.executemany(
+            "INSERT INTO dedupe_clusters (number, cluster_id, speakers, reps) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT(number) DO UPDATE SET cluster_id = excluded.cluster_id, speakers = excluded.speakers,"
+            " reps = excluded.reps",
+            [
+                (n, c.id, json.dumps(c.speakers, ensure_ascii=False), json.dumps(c.reps, ensure_ascii=False))
+                for n, c in changes.clusters.items()
+                if c is not None
+            ],
+        )
+        self.db.executemany("INSERT OR REPLACE INTO dedupe_merged VALUES (?, ?)", changes.merged.items())
+        self.db.executemany("DELETE FROM dedupe_texts WHERE digest = ?", [(d,) for d, n in changes.texts.items() if n is None])
+        self.db.executemany(
+            "INSERT OR REPLACE INTO dedupe_texts VALUES (?, ?)", [(d, n) for d, n in changes.texts.items() if n is not None]
+        )
+        self.db.executemany(
+            "INSERT OR REPLACE INTO dedupe_postings VALUES (?, ?)",
+            [(s, None if ns is None else " ".join(map(str, ns))) for s, ns in changes.postings.items()],
+        )
 
     def _delete_article(self, article_id: str) -> set[str]:
         touched = {
@@ -479,16 +588,15 @@ class Store:
         """
         for speaker_id in sorted(self._touched_speakers):
             names = self.db.execute(
-                "SELECT speaker, count(*) AS n FROM quotes WHERE speaker_id = ? GROUP BY speaker"
-                " ORDER BY n DESC, length(speaker), speaker",
+                "SELECT spelling, quotes FROM speaker_spellings WHERE speaker_id = ?"
+                " ORDER BY quotes DESC, length(spelling), spelling",
                 (speaker_id,),
             ).fetchall()
             if not names:
                 continue
-            name = min(names, key=lambda r: (r["speaker"].isupper(), -r["n"], len(r["speaker"])))["speaker"]
+            name = min(names, key=lambda r: (r["spelling"].isupper(), -r["quotes"], len(r["spelling"])))["spelling"]
             role = self.db.execute(
-                "SELECT speaker_role FROM quotes WHERE speaker_id = ? AND speaker_role IS NOT NULL"
-                " GROUP BY speaker_role ORDER BY count(*) DESC, length(speaker_role) LIMIT 1",
+                "SELECT role FROM speaker_roles WHERE speaker_id = ? ORDER BY quotes DESC, length(role), role LIMIT 1",
                 (speaker_id,),
             ).fetchone()
             self.db.execute(
@@ -551,39 +659,96 @@ class Store:
         )
         return cursor.rowcount
 
-    def _refresh_clusters(self, cluster_ids: Iterable[str]) -> None:
-        """Recompute the ``clusters`` rows of ``cluster_ids`` from their member quotes."""
-        for cluster_id in sorted(set(cluster_ids)):
-            members = self.db.execute(
-                "SELECT q.id, q.text, q.speaker_id, q.article_id, a.outlet_id, a.published"
-                " FROM quotes q JOIN articles a ON a.id = q.article_id WHERE q.cluster_id = ?"
-                # Earliest first: dated before undated, then the order articles were stored in.
-                " ORDER BY a.published IS NULL, a.published, a.seq, q.start",
-                (cluster_id,),
-            ).fetchall()
+    def _refresh_clusters(self, changed: Iterable[str], *, grown: dict[str, list[str]]) -> None:
+        """Bring the ``clusters`` rows up to date.
+
+        A cluster that only gained quotes (``grown``: cluster id -> quote ids) is
+        updated from those, so a batch costs the same however many appearances
+        its clusters already have; one ``changed`` otherwise is recomputed from
+        all its members.
+        """
+        changed = set(changed)
+        for cluster_id in sorted(changed | grown.keys()):
+            current = self.db.execute("SELECT * FROM clusters WHERE id = ?", (cluster_id,)).fetchone()
+            if cluster_id in changed or current is None or current["first_quote_id"] is None:
+                self._recompute_cluster(cluster_id)
+            else:
+                self._grow_cluster(current, grown[cluster_id])
+
+    def _recompute_cluster(self, cluster_id: str) -> None:
+        members = self.db.execute(f"{_MEMBERS} WHERE q.cluster_id = ? ORDER BY {_FIRST}", (cluster_id,)).fetchall()
+        if not members:
             self.db.execute("DELETE FROM clusters WHERE id = ?", (cluster_id,))
-            if not members:
-                continue
-            first = members[0]
-            speakers = Counter(m["speaker_id"] for m in members if m["speaker_id"] is not None)
-            dates = sorted(m["published"] for m in members if m["published"])
-            self.db.execute(
-                "INSERT INTO clusters (id, text, speaker_id, appearances, articles, outlets, first_quote_id,"
-                " first_article_id, first_outlet_id, first_date, last_date) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    cluster_id,
-                    first["text"],
-                    speakers.most_common(1)[0][0] if speakers else None,
-                    len(members),
-                    len({m["article_id"] for m in members}),
-                    len({m["outlet_id"] for m in members if m["outlet_id"] is not None}),
-                    first["id"],
-                    first["article_id"],
-                    first["outlet_id"],
-                    dates[0] if dates else None,
-                    dates[-1] if dates else None,
-                ),
-            )
+            return
+        first = members[0]
+        dates = sorted(m["published"] for m in members if m["published"])
+        self._write_cluster(
+            cluster_id,
+            first,
+            speaker_id=self._cluster_speaker(cluster_id),
+            appearances=len(members),
+            articles=len({m["article_id"] for m in members}),
+            outlets=len({m["outlet_id"] for m in members if m["outlet_id"] is not None}),
+            dates=(dates[0], dates[-1]) if dates else (None, None),
+        )
+
+    def _grow_cluster(self, current: sqlite3.Row, added: list[str]) -> None:
+        """Update a cluster's row for quotes that joined it, reading only them and what they touch."""
+        cluster_id = current["id"]
+        new = self.db.execute(
+            f"{_MEMBERS} WHERE q.id IN (SELECT value FROM json_each(?)) ORDER BY {_FIRST}", (json.dumps(added),)
+        ).fetchall()
+        old_first = self.db.execute(f"{_MEMBERS} WHERE q.id = ?", (current["first_quote_id"],)).fetchone()
+        first = min(old_first, new[0], key=_first_key)
+
+        def already(column: str, value: Any, added: int) -> bool:
+            # More members than the added ones have it: the search stops there, mostly early.
+            return self.db.execute(
+                "SELECT count(*) FROM (SELECT 1 FROM quotes q JOIN articles a INDEXED BY articles_dating"
+                f" ON a.id = q.article_id WHERE q.cluster_id = ? AND {column} = ? LIMIT ?)",
+                (cluster_id, value, added + 1),
+            ).fetchone()[0] > added
+
+        articles = Counter(m["article_id"] for m in new)
+        outlets = Counter(m["outlet_id"] for m in new if m["outlet_id"] is not None)
+        dates = [d for d in (current["first_date"], current["last_date"], *(m["published"] for m in new)) if d]
+        # Quotes by the cluster's speaker (or by nobody) only confirm it; others may outnumber it now.
+        keeps_speaker = all(m["speaker_id"] in (None, current["speaker_id"]) for m in new)
+        self._write_cluster(
+            cluster_id,
+            first,
+            speaker_id=current["speaker_id"] if keeps_speaker else self._cluster_speaker(cluster_id),
+            appearances=current["appearances"] + len(new),
+            articles=current["articles"] + sum(not already("q.article_id", a, n) for a, n in articles.items()),
+            outlets=current["outlets"] + sum(not already("a.outlet_id", o, n) for o, n in outlets.items()),
+            dates=(min(dates), max(dates)) if dates else (None, None),
+        )
+
+    def _cluster_speaker(self, cluster_id: str) -> int | None:
+        """The speaker of most members; on a tie, the one who appeared first."""
+        counts = self.db.execute(
+            "SELECT speaker_id, count(*) AS n FROM quotes WHERE cluster_id = ? AND speaker_id IS NOT NULL"
+            " GROUP BY speaker_id ORDER BY n DESC",
+            (cluster_id,),
+        ).fetchall()
+        tied = [r["speaker_id"] for r in counts if r["n"] == counts[0]["n"]]
+        if len(tied) < 2:
+            return tied[0] if tied else None
+        return self.db.execute(
+            f"{_MEMBERS} WHERE q.cluster_id = ? AND q.speaker_id IN (SELECT value FROM json_each(?)) ORDER BY {_FIRST} LIMIT 1",
+            (cluster_id, json.dumps(tied)),
+        ).fetchone()["speaker_id"]
+
+    def _write_cluster(
+        self, cluster_id: str, first: sqlite3.Row, *, speaker_id: int | None, appearances: int, articles: int,
+        outlets: int, dates: tuple[str | None, str | None],
+    ) -> None:
+        self.db.execute(
+            "INSERT OR REPLACE INTO clusters (id, text, speaker_id, appearances, articles, outlets, first_quote_id,"
+            " first_article_id, first_outlet_id, first_date, last_date) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (cluster_id, first["text"], speaker_id, appearances, articles, outlets, first["id"], first["article_id"],
+             first["outlet_id"], *dates),
+        )
 
     def rebuild_fts(self) -> None:
         """Rebuild the full-text index from the quotes table (after a VACUUM, say)."""
@@ -591,19 +756,92 @@ class Store:
 
     # -- reading -----------------------------------------------------------
 
-    def stored_quotes(self) -> Iterator[tuple[Quote, str | None, Article]]:
-        """Every stored quote with its cluster id and article (without text), oldest first.
+    def stored_quotes(
+        self, *, clustered: bool | None = None, page: int = 256
+    ) -> Iterator[tuple[Quote, str | None, Article]]:
+        """Stored quotes with their cluster ids and articles (without text), oldest first.
 
-        What an incremental cluster index is rebuilt from.
+        Read ``page`` articles at a time, so the caller may write between pages
+        and memory holds one page. ``clustered`` keeps only the quotes with
+        (True) or without (False) a cluster.
         """
+        # "+": SQLite must go through the page's articles, not scan every quote with(out) a cluster.
+        only = {None: "", True: " AND +q.cluster_id IS NOT NULL", False: " AND +q.cluster_id IS NULL"}[clustered]
+        after = 0
+        while True:
+            seqs = [r[0] for r in self.db.execute("SELECT seq FROM articles WHERE seq > ? ORDER BY seq LIMIT ?", (after, page))]
+            if not seqs:
+                return
+            rows = self.db.execute(
+                f"{_QUOTE_WITH_ARTICLE} WHERE a.seq > ? AND a.seq <= ?{only} ORDER BY a.seq, q.start", (after, seqs[-1])
+            ).fetchall()
+            after = seqs[-1]
+            for row in rows:
+                yield _quote_from_row(row), row["cluster_id"], _article_from_row(row, prefix="a_")
+
+    def cluster_quotes(self, cluster_ids: Iterable[str]) -> Iterator[tuple[Quote, str, Article]]:
+        """The member quotes of these clusters, with their articles (without text), oldest first."""
         rows = self.db.execute(
-            "SELECT q.*, a.id AS a_id, '' AS a_text, a.title AS a_title, ao.name AS a_outlet,"
-            " a.published AS a_published, a.url AS a_url, a.path AS a_path, a.author AS a_author"
-            " FROM quotes q JOIN articles a ON a.id = q.article_id"
-            " LEFT JOIN outlets ao ON ao.id = a.outlet_id ORDER BY a.seq, q.start"
+            f"{_QUOTE_WITH_ARTICLE} WHERE q.cluster_id IN (SELECT value FROM json_each(?)) ORDER BY a.seq, q.start",
+            (json.dumps(sorted(set(cluster_ids))),),
         )
         for row in rows:
             yield _quote_from_row(row), row["cluster_id"], _article_from_row(row, prefix="a_")
+
+    def article_clusters(self, article_ids: Iterable[str]) -> set[str]:
+        """The clusters the quotes of these articles are in."""
+        rows = self.db.execute(
+            "SELECT DISTINCT cluster_id FROM quotes WHERE article_id IN (SELECT value FROM json_each(?))"
+            " AND cluster_id IS NOT NULL",
+            (json.dumps(list(article_ids)),),
+        )
+        return {r[0] for r in rows}
+
+    def index_state(
+        self, *, texts: Collection[int] = (), shingles: Collection[int] = (), clusters: Collection[str] = ()
+    ) -> IndexState:
+        """The part of the deduplicator's index that these text digests, shingles and cluster ids lead to.
+
+        Numbers merged away are followed to the numbers that absorbed them, and
+        the clusters named by id are read (the others when :meth:`indexed_clusters`
+        is asked); the state also tells the next cluster number (see :mod:`quotes.dedupe`).
+        """
+
+        def rows(sql: str, keys: Iterable[Any]) -> list[sqlite3.Row]:
+            # One JSON array parameter however many keys (SQLite caps the number of parameters).
+            return self.db.execute(f"{sql} IN (SELECT value FROM json_each(?))", (json.dumps(list(keys)),)).fetchall()
+
+        found_texts = {d: n for d, n in rows("SELECT digest, number FROM dedupe_texts WHERE digest", texts)}
+        postings = {
+            shingle: None if numbers is None else tuple(map(int, numbers.split()))
+            for shingle, numbers in rows("SELECT shingle, numbers FROM dedupe_postings WHERE shingle", shingles)
+        }
+        merged: dict[int, int] = {}
+        wanted = {*found_texts.values(), *(n for numbers in postings.values() if numbers for n in numbers)}
+        while wanted := wanted - merged.keys():
+            links = dict(rows("SELECT number, merged_into FROM dedupe_merged WHERE number", wanted))
+            merged.update(links)
+            wanted = set(links.values())
+        live: dict[int, IndexedCluster | None] = {
+            r["number"]: _indexed_cluster(r) for r in rows(f"{_SELECT_INDEXED} WHERE cluster_id", clusters)
+        }
+        next_number = self.db.execute(
+            "SELECT max(COALESCE((SELECT max(number) FROM dedupe_clusters), -1),"
+            " COALESCE((SELECT max(number) FROM dedupe_merged), -1)) + 1"
+        ).fetchone()[0]
+        return IndexState(live, merged, found_texts, postings, next_number)
+
+    def indexed_clusters(self, numbers: Collection[int]) -> dict[int, IndexedCluster]:
+        """The clusters of the deduplicator's index with these numbers (those merged away or gone have none)."""
+        rows = self.db.execute(f"{_SELECT_INDEXED} WHERE number IN (SELECT value FROM json_each(?))", (json.dumps(list(numbers)),))
+        return {r["number"]: _indexed_cluster(r) for r in rows}
+
+    def index_missing(self) -> bool:
+        """Whether quotes are clustered but the deduplicator's index is not kept (a store from before schema 3)."""
+        return (
+            self.db.execute("SELECT 1 FROM dedupe_clusters LIMIT 1").fetchone() is None
+            and self.db.execute("SELECT 1 FROM quotes WHERE cluster_id IS NOT NULL LIMIT 1").fetchone() is not None
+        )
 
     def article(self, article_id: str) -> Article | None:
         row = self.db.execute(
@@ -754,6 +992,37 @@ class Store:
             "repeated": one("SELECT count(*) FROM clusters WHERE appearances > 1"),
             "schema_version": self.version,
         }
+
+
+# A cluster's members, dated by their articles: from the articles_dating index, since the
+# planner would otherwise take the primary key and read article rows, text and all.
+_MEMBERS = (
+    "SELECT q.id, q.text, q.speaker_id, q.article_id, q.start, a.outlet_id, a.published, a.seq"
+    " FROM quotes q JOIN articles a INDEXED BY articles_dating ON a.id = q.article_id"
+)
+# Earliest first: dated before undated, then the order articles were stored in.
+_FIRST = "a.published IS NULL, a.published, a.seq, q.start"
+
+
+def _first_key(member: sqlite3.Row) -> tuple[bool, str, int, int]:
+    """_FIRST as a Python sort key."""
+    return (member["published"] is None, member["published"] or "", member["seq"], member["start"])
+
+
+# A quote with its article's fields as a_*, for _quote_from_row and _article_from_row(prefix="a_").
+_QUOTE_WITH_ARTICLE = (
+    "SELECT q.*, a.id AS a_id, '' AS a_text, a.title AS a_title, ao.name AS a_outlet,"
+    " a.published AS a_published, a.url AS a_url, a.path AS a_path, a.author AS a_author"
+    " FROM quotes q JOIN articles a ON a.id = q.article_id LEFT JOIN outlets ao ON ao.id = a.outlet_id"
+)
+
+
+_SELECT_INDEXED = "SELECT number, cluster_id, speakers, reps FROM dedupe_clusters"
+
+
+def _indexed_cluster(row: sqlite3.Row) -> IndexedCluster:
+    speakers, reps = json.loads(row["speakers"]), json.loads(row["reps"])
+    return IndexedCluster(row["number"], row["cluster_id"], tuple(speakers), tuple((norm, key) for norm, key in reps))
 
 
 def _article_from_row(row: sqlite3.Row, *, prefix: str = "") -> Article:

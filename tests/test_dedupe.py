@@ -20,6 +20,7 @@ from quotes.dedupe import (
     ClusterIndex,
     DedupeRecord,
     MatchOptions,
+    cluster_batch,
     cluster_id_for,
     dedupe,
     replace_options,
@@ -27,6 +28,7 @@ from quotes.dedupe import (
     to_row,
 )
 from quotes.errors import InputError
+from quotes.store import Store
 from quotes.text import speaker_key
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -271,6 +273,96 @@ def test_index_unknown_ids():
         index.cluster("nope")
     with pytest.raises(KeyError):
         index.cluster_of("nope")
+
+
+# --- an index kept in a store ----------------------------------------------------------
+
+
+def _cluster_in_store(path: Path, batches: list[list[dict]], options: MatchOptions | None = None) -> dict[str, str]:
+    """Each record's final cluster id, clustered a batch at a time against an index kept at ``path``."""
+    ids: dict[str, str] = {}
+    for batch in batches:
+        with Store(path) as store:  # reopened for each batch: only what was written carries over
+            found = cluster_batch(batch, store, options=options)
+            store.set_clusters({}, index=found.changes)
+        ids = {record: found.renamed.get(cluster, cluster) for record, cluster in ids.items()}
+        ids.update(found.ids)
+    return ids
+
+
+def _mixed_records():
+    """Appearances of one line; two excerpts of one statement, the whole statement (bridging them), an excerpt again."""
+    head = "Holding back the ‘war games’ during the negotiations was my request"
+    tail = "because they are very expensive and set a bad light during a good faith negotiation"
+    return [*_appearances(), {"id": "head", "text": head}, {"id": "tail", "text": tail}, {"id": "tweet", "text": TWEET},
+            {"id": "voa-2", "text": KCNA.lower(), "speaker": "Kim Jong Un"}, {"id": "tail-2", "text": tail.upper()}]
+
+
+@pytest.mark.parametrize("size", [1, 3])
+def test_stored_index_decides_as_one_index_in_memory(tmp_path, size):
+    records = _mixed_records()
+    options = replace_options(overlap_words=100)  # no excerpt merges with another on a shared edge
+    expected = ClusterIndex(options=options).add(records)
+    batches = [records[i : i + size] for i in range(0, len(records), size)]
+    ids = _cluster_in_store(tmp_path / "q.db", batches, options)
+    assert [ids[r["id"]] for r in records] == expected
+    # Merged in a later batch than the excerpts; tail's id, merged away, still leads to the survivor.
+    assert ids["head"] == ids["tail"] == ids["tweet"] == ids["tail-2"] == cluster_id_for("head")
+
+
+def test_stored_index_reads_only_what_a_batch_needs(tmp_path):
+    records = _mixed_records()
+    _cluster_in_store(tmp_path / "q.db", [records])
+    with Store(tmp_path / "q.db") as store:
+        # Looking one record up reads its text's entry and its cluster, not the whole index.
+        state = store.index_state(texts={_digest_of(KCNA)})
+        assert len(state.texts) == 1 and not state.postings
+        assert store.db.execute("SELECT count(*) FROM dedupe_postings").fetchone()[0] > 20
+        found = cluster_batch([{"id": "later", "text": KCNA}], store)
+    assert found.ids["later"] == cluster_id_for("yonhap-1")
+    assert not found.changes  # a text the cluster holds already changes nothing
+
+
+def test_stored_index_rebuilds_clusters_whose_members_leave(tmp_path):
+    path = tmp_path / "q.db"
+    mattis = {"id": "dod-1", "text": UNACCEPTABLE, "speaker": "Jim Mattis"}
+    unnamed = {"id": "voa-1", "text": UNACCEPTABLE.upper()}
+    _cluster_in_store(path, [[mattis, unnamed], [{"id": "tweet", "text": TWEET}]])
+    with Store(path) as store:
+        # Their articles are replaced: Mattis's quote leaves its cluster, the tweet leaves (and empties) its own.
+        found = cluster_batch([], store, rebuild={cluster_id_for("dod-1"): [unnamed], cluster_id_for("tweet"): []},
+                              forget=[mattis, {"id": "tweet", "text": TWEET}])
+        store.set_clusters({}, index=found.changes)
+        later = cluster_batch([{"id": "onodera", "text": UNACCEPTABLE, "speaker": "Itsunori Onodera"},
+                               {"id": "tweet-2", "text": TWEET}], store)
+    # Without Mattis the cluster has no speaker left to disagree with Onodera.
+    assert later.ids["onodera"] == cluster_id_for("dod-1")
+    # The emptied cluster is gone, text and all: the tweet quoted again founds a new one.
+    assert later.ids["tweet-2"] == cluster_id_for("tweet-2")
+    assert not store_rows(path, "SELECT * FROM dedupe_clusters WHERE cluster_id = ?", cluster_id_for("tweet"))
+    assert not store_rows(path, "SELECT * FROM dedupe_texts WHERE digest = ?", _digest_of(TWEET))
+
+
+def _digest_of(text: str) -> int:
+    from quotes.dedupe import _Entry
+
+    return _Entry.of(DedupeRecord(id="x", text=text)).digest
+
+
+def store_rows(path: Path, sql: str, *params: object) -> list[tuple]:
+    with Store(path) as store:
+        return [tuple(r) for r in store.db.execute(sql, params)]
+
+
+@pytest.mark.polnear
+def test_stored_index_decides_as_one_index_in_memory_on_polnear_pairs(polnear, tmp_path):
+    records = []
+    for i, (a, b, _, speaker_a, speaker_b) in enumerate(_polnear_pairs(polnear)):
+        records += [{"id": f"{i}a", "text": a, "speaker": speaker_a}, {"id": f"{i}b", "text": b, "speaker": speaker_b}]
+    random.Random(5).shuffle(records)
+    expected = ClusterIndex().add(records)
+    ids = _cluster_in_store(tmp_path / "q.db", [records[i : i + 16] for i in range(0, len(records), 16)])
+    assert [ids[r["id"]] for r in records] == expected
 
 
 def test_from_quote_record():

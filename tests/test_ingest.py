@@ -6,9 +6,11 @@ need no spaCy model; the CLI tests run the real pipeline once.
 
 from __future__ import annotations
 
+import importlib
 import os
 import re
 import signal
+import sqlite3
 import subprocess
 import sys
 import textwrap
@@ -120,6 +122,169 @@ def test_ingest_clusters_repeated_quotes(tmp_path: Path) -> None:
         assert sum(r["first_appearance"] for r in rows) == store.summary()["clusters"]
 
 
+def _partition(db: Path) -> list[set[str]]:
+    with Store(db) as store:
+        groups: dict[str, set[str]] = {}
+        for quote, cluster_id, _ in store.stored_quotes():
+            groups.setdefault(cluster_id, set()).add(quote.id)
+    return sorted(groups.values(), key=sorted)
+
+
+def _partition_in_memory(db: Path) -> list[set[str]]:
+    """The clusters one in-memory index makes of the stored quotes, added in the order they were stored."""
+    from quotes.dedupe import ClusterIndex, DedupeRecord
+
+    with Store(db) as store:
+        records = [DedupeRecord.from_quote(quote) for quote, _, _ in store.stored_quotes()]
+    index = ClusterIndex()
+    index.add(records)
+    return sorted(({a.quote_id for a in c.appearances} for c in index.clusters()), key=sorted)
+
+
+def test_ingest_clusters_across_runs_as_one_index_would(tmp_path: Path) -> None:
+    pytest.importorskip("rapidfuzz")
+    write_corpus(tmp_path / "first", 3)
+    db = tmp_path / "q.db"
+    ingest([tmp_path / "first"], db=db, extract=fake_extract, batch_size=2)
+    with Store(db) as store:
+        [sanctions] = store.clusters(min_size=2)
+    # A later run, with a store opened afresh: the same line and a re-worded one join the stored cluster.
+    later = tmp_path / "later"
+    later.mkdir()
+    (later / "a.txt").write_text("Later\n\n\"Sanctions stay until denuclearization is complete,\" Mike Pompeo said.\n")
+    (later / "b.txt").write_text("Later\n\n\"Sanctions stay until denuclearisation is complete.\" Mike Pompeo said.\n")
+    ingest([later], db=db, extract=fake_extract, batch_size=1)
+    with Store(db) as store:
+        [top] = store.clusters(min_size=2)
+    assert (top["id"], top["appearances"], top["first_quote_id"]) == (sanctions["id"], 5, sanctions["first_quote_id"])
+    assert _partition(db) == _partition_in_memory(db)
+
+
+def test_ingest_replaced_article_leaves_its_clusters(tmp_path: Path) -> None:
+    pytest.importorskip("rapidfuzz")
+    [first, *_] = write_corpus(tmp_path / "corpus", 3)
+    db = tmp_path / "q.db"
+    ingest([tmp_path / "corpus"], db=db, extract=fake_extract)
+    own_line = f"{OWN_LINES[0]} in round 0"
+    with Store(db) as store:
+        [old] = [r["cluster_id"] for r in store.rows(Filters(text=OWN_LINES[0]))]
+    first.write_text("Story 0, corrected\n\n\"We never said that,\" Kim Jong Un said.\n", encoding="utf-8")
+    ingest([tmp_path / "corpus"], db=db, extract=fake_extract)
+    with Store(db) as store:
+        assert store.clusters(min_size=2)[0]["appearances"] == 2  # the sanctions line, now in two stories
+        assert not store.db.execute("SELECT 1 FROM dedupe_clusters WHERE cluster_id = ?", (old,)).fetchone()
+    # The corrected line, quoted again elsewhere, starts a cluster of its own rather than the deleted one.
+    (tmp_path / "corpus" / "again.txt").write_text(f"Again\n\n\"{own_line},\" Kim Jong Un said.\n", encoding="utf-8")
+    ingest([tmp_path / "corpus"], db=db, extract=fake_extract)
+    with Store(db) as store:
+        [row] = store.rows(Filters(text=OWN_LINES[0]))
+    assert row["cluster_id"] != old and row["cluster_size"] == 1
+    assert _partition(db) == _partition_in_memory(db)
+
+
+def test_ingest_indexes_a_store_clustered_before_it_kept_the_index(tmp_path: Path) -> None:
+    pytest.importorskip("rapidfuzz")
+    from test_store import downgrade
+
+    write_corpus(tmp_path / "corpus", 3)
+    db = tmp_path / "q.db"
+    ingest([tmp_path / "corpus"], db=db, extract=fake_extract)
+    with Store(db) as store:
+        [sanctions] = store.clusters(min_size=2)
+    downgrade(db, 2)
+    write_corpus(tmp_path / "corpus", 5)
+    ingest([tmp_path / "corpus"], db=db, extract=fake_extract)
+    with Store(db) as store:
+        assert not store.index_missing()
+        [top] = store.clusters(min_size=2)
+    assert (top["id"], top["appearances"]) == (sanctions["id"], 5)
+
+
+def test_ingest_builds_the_index_whole_or_not_at_all(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    pytest.importorskip("rapidfuzz")
+    from test_store import downgrade
+
+    import quotes.ingest as ingest_module
+
+    dedupe_module = importlib.import_module("quotes.dedupe")  # by name: quotes.dedupe is also the function
+
+    write_corpus(tmp_path / "corpus", 4)
+    db = tmp_path / "q.db"
+    ingest([tmp_path / "corpus"], db=db, extract=fake_extract)
+    downgrade(db, 2)
+    # The build stops after its first page of stored quotes.
+    monkeypatch.setattr(ingest_module, "_CATCH_UP_PAGE", 2)
+    calls = []
+    original = dedupe_module.index_assignments
+
+    def stop_after_one_page(*args, **kwargs):
+        calls.append(1)
+        if len(calls) > 1:
+            raise KeyboardInterrupt
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(dedupe_module, "index_assignments", stop_after_one_page)
+    with pytest.raises(KeyboardInterrupt):
+        ingest([tmp_path / "corpus"], db=db, extract=fake_extract)
+    with Store(db) as store:
+        assert store.index_missing()  # not half an index, which would never be completed
+    monkeypatch.setattr(dedupe_module, "index_assignments", original)
+    write_corpus(tmp_path / "corpus", 5)
+    ingest([tmp_path / "corpus"], db=db, extract=fake_extract)
+    with Store(db) as store:
+        assert store.clusters(min_size=2)[0]["appearances"] == 5
+    assert _partition(db) == _partition_in_memory(db)
+
+
+def test_ingest_clusters_what_an_unclustered_ingest_stored(tmp_path: Path) -> None:
+    pytest.importorskip("rapidfuzz")
+    write_corpus(tmp_path / "corpus", 4)
+    db = tmp_path / "q.db"
+    ingest([tmp_path / "corpus"], db=db, extract=fake_extract, cluster=False)
+    with Store(db) as store:
+        assert not any(cluster_id for _, cluster_id, _ in store.stored_quotes()) and store.summary()["clusters"] == 0
+    ingest([tmp_path / "corpus"], db=db, extract=fake_extract)
+    with Store(db) as store:
+        assert all(cluster_id for _, cluster_id, _ in store.stored_quotes())
+        assert store.clusters(min_size=2)[0]["appearances"] == 4
+    assert _partition(db) == _partition_in_memory(db)
+
+
+def test_ingest_batches_find_rows_by_index(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No statement an ingest runs per batch reads a whole table, so a batch costs as much in a large store."""
+    pytest.importorskip("rapidfuzz")
+    statements: list[str] = []
+    opened = Store.__init__
+
+    def traced(self: Store, *args: object, **kwargs: object) -> None:
+        opened(self, *args, **kwargs)  # type: ignore[arg-type]
+        self.db.set_trace_callback(statements.append)
+
+    monkeypatch.setattr(Store, "__init__", traced)
+    [first, *_] = write_corpus(tmp_path / "corpus", 4)
+    db = tmp_path / "q.db"
+    ingest([tmp_path / "corpus"], db=db, extract=fake_extract, cluster=False)
+    ingest([tmp_path / "corpus"], db=db, extract=fake_extract)  # clusters what the first left out
+    write_corpus(tmp_path / "corpus", 6)
+    first.write_text("Story 0, corrected\n\n\"We never said that,\" Kim Jong Un said.\n", encoding="utf-8")
+    ingest([tmp_path / "corpus"], db=db, extract=fake_extract, batch_size=2)  # adds two, replaces one
+    # Allowed: the closing summary's counts, and dropping orphans after a replacement.
+    once = ("SELECT count(*)", "SELECT 1 FROM dedupe_clusters LIMIT 1", "DELETE FROM speakers WHERE id NOT IN",
+            "DELETE FROM outlets WHERE id NOT IN", "SELECT k, v FROM 'main'.'quotes_fts_config'")
+    scanning = {}
+    with sqlite3.connect(db) as connection:
+        for sql in set(statements):
+            if sql.split()[0].upper() not in ("SELECT", "INSERT", "UPDATE", "DELETE") or sql.startswith(once):
+                continue
+            plan = [row[3] for row in connection.execute(f"EXPLAIN QUERY PLAN {sql}")]
+            # Scanning the keys given (json_each), or what a LIMITed subquery found, is no table scan.
+            bounded = ("SCAN json_each", "SCAN CONSTANT ROW", "SCAN (subquery")
+            scans = [step for step in plan if step.startswith("SCAN") and not step.startswith(bounded)]
+            if scans:
+                scanning[sql] = scans
+    assert len(statements) > 100 and not scanning
+
+
 _KILLED_INGEST = """
 import os, signal, sys
 sys.path.insert(0, {tests!r})
@@ -158,3 +323,5 @@ def test_ingest_killed_mid_batch_keeps_committed_batches_and_resumes(tmp_path: P
     with Store(db) as store:
         assert store.summary()["articles"] == 7 and store.summary()["quotes"] == 14
         assert store.db.execute("SELECT count(*) FROM quotes_fts WHERE quotes_fts MATCH 'round'").fetchone()[0] == 7
+    # The clusters (and the index they were decided with) lost nothing of the killed batch either.
+    assert _partition(db) == _partition_in_memory(db)

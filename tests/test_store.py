@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import sqlite3
 from pathlib import Path
 
@@ -66,24 +67,58 @@ def test_store_creates_schema_with_version_and_migrations(tmp_path: Path) -> Non
         tables = {r[0] for r in store.db.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'view')")}
         assert {"articles", "quotes", "speakers", "outlets", "clusters", "quotes_fts", "migrations", "quote_rows"} <= tables
         assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-        assert [r[0] for r in store.db.execute("SELECT version FROM migrations")] == [1, 2]
+        assert [r[0] for r in store.db.execute("SELECT version FROM migrations")] == [1, 2, 3]
     # Opening again applies nothing twice.
     with Store(path) as store:
-        assert [r[0] for r in store.db.execute("SELECT version FROM migrations")] == [1, 2]
+        assert [r[0] for r in store.db.execute("SELECT version FROM migrations")] == [1, 2, 3]
+
+
+# How to undo each migration after the first, to take a store back to an older schema.
+_UNDO = {
+    2: ["DROP INDEX articles_seq"],
+    3: [
+        *(f"DROP TABLE {t}" for t in ("dedupe_clusters", "dedupe_merged", "dedupe_texts", "dedupe_postings")),
+        "DROP TRIGGER quotes_speaker_insert", "DROP TRIGGER quotes_speaker_delete",
+        "DROP TABLE speaker_spellings", "DROP TABLE speaker_roles", "DROP INDEX articles_dating",
+        "DROP INDEX quotes_cluster", "CREATE INDEX quotes_cluster ON quotes(cluster_id)",
+    ],
+}
+
+
+def downgrade(path: Path, version: int) -> None:
+    """Make the store at ``path`` look written by a quotes at schema ``version``, data and all."""
+    with sqlite3.connect(path) as db:
+        for later in range(SCHEMA_VERSION, version, -1):
+            for statement in _UNDO[later]:
+                db.execute(statement)
+            db.execute("DELETE FROM migrations WHERE version = ?", (later,))
+        db.execute(f"PRAGMA user_version = {version}")
 
 
 def test_store_written_by_version_1_is_migrated(tmp_path: Path) -> None:
     path = tmp_path / "quotes.db"
+    Store(path).close()
+    downgrade(path, 1)
     with Store(path) as store:
-        # Make it look like a store written before migration 2 existed.
-        store.db.execute("DROP INDEX articles_seq")
-        store.db.execute("DELETE FROM migrations WHERE version = 2")
-        store.db.execute("PRAGMA user_version = 1")
-        store.db.commit()
-    with Store(path) as store:
-        assert store.version == SCHEMA_VERSION == 2
+        assert store.version == SCHEMA_VERSION == 3
         indexes = {r[0] for r in store.db.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
-        assert "articles_seq" in indexes
+        assert {"articles_seq", "articles_dating"} <= indexes
+
+
+def test_store_written_by_version_2_counts_its_speakers_spellings(tmp_path: Path, kim) -> None:
+    path = tmp_path / "quotes.db"
+    article = Article.from_text("Kim Talks\n\nKIM JONG-UN said talks will come.\n", id="x", outlet="Sputnik")
+    with Store(path) as store:
+        store.add_batch([kim, (article, [quote(article, "talks will come", "KIM JONG-UN", type="indirect")])])
+    downgrade(path, 2)
+    with Store(path) as store:
+        spellings = store.db.execute("SELECT speaker_id, spelling, quotes FROM speaker_spellings ORDER BY 2").fetchall()
+        assert [tuple(r)[1:] for r in spellings] == [("KIM JONG-UN", 1), ("Kim Jong-un", 1), ("Mike Pompeo", 1)]
+        # The counts carry on from there: a third spelling of Kim wins once it is the most frequent.
+        later = [Article.from_text(f"Kim {i}\n\nKim jong-un said talks {i}.\n", id=f"k{i}") for i in range(2)]
+        store.add_batch([(a, [quote(a, f"talks {i}", "Kim jong-un", type="indirect")]) for i, a in enumerate(later)])
+        names = {r["speaker"] for r in store.speakers()}
+    assert names == {"Kim jong-un", "Mike Pompeo"}
 
 
 def test_store_refuses_newer_schema_and_foreign_databases(tmp_path: Path) -> None:
@@ -203,6 +238,46 @@ def test_store_clusters_first_appearance_and_merges(store: Store, kim, abe) -> N
     store.set_clusters({}, renamed={"a": "b"})
     assert {c["id"]: c["appearances"] for c in store.clusters()} == {"b": 4}
     assert [c["id"] for c in store.clusters(sort="spread")] == ["b"]
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_store_clusters_grown_batch_by_batch_are_those_computed_at_once(tmp_path: Path, seed: int) -> None:
+    rng = random.Random(seed)
+    batches = []
+    for b in range(12):
+        batch = []
+        for i in range(rng.randint(1, 4)):
+            text = f"Story {b}-{i}\n\n" + "".join(f"Line {n} here. " for n in range(4))
+            article = Article.from_text(
+                text, id=f"a{b}-{i}", outlet=rng.choice(["AP", "Reuters", "Yonhap", None]),
+                published=rng.choice([None, "2018-06-12", "2018-06-11", "2018-06-14T09:00:00Z", "2018-05-30"]),
+            )
+            lines = rng.sample(range(4), rng.randint(1, 3))
+            found = [quote(article, f"Line {n} here.", rng.choice(["Kim Jong-un", "Mike Pompeo", "he", None])) for n in lines]
+            batch.append((article, found))
+        batches.append(batch)
+    clusters = {q.id: f"c{rng.randint(1, 4)}" for batch in batches for _, found in batch for q in found}
+    with Store(tmp_path / "grown.db") as grown, Store(tmp_path / "once.db") as once:
+        for batch in batches:  # clusters gain members batch by batch, earlier ones too
+            grown.add_batch(batch, clusters={q.id: clusters[q.id] for _, found in batch for q in found})
+        once.add_batch([pair for batch in batches for pair in batch], clusters=clusters)
+        table = "SELECT * FROM clusters ORDER BY id"
+        assert [dict(r) for r in grown.db.execute(table)] == [dict(r) for r in once.db.execute(table)]
+        assert max(r["appearances"] for r in grown.db.execute(table)) > 5
+
+
+def test_store_cluster_speaker_tie_goes_to_who_appeared_first(store: Store) -> None:
+    def said(name: str, day: str, cluster: str) -> None:
+        article = Article.from_text(f"{cluster} {name}\n\n{name} said: talks go well.\n", id=f"{cluster}-{name}", published=day)
+        found = quote(article, "talks go well.", name)
+        store.add_batch([(article, [found])], clusters={found.id: cluster})
+
+    # Each cluster: one quote each, the speaker stored second spoke first.
+    said("Kim Jong-un", "2018-06-12", "c1")
+    said("Mike Pompeo", "2018-06-11", "c1")
+    said("Mike Pompeo", "2018-06-12", "c2")
+    said("Kim Jong-un", "2018-06-11", "c2")
+    assert {c["id"]: c["speaker"] for c in store.clusters()} == {"c1": "Mike Pompeo", "c2": "Kim Jong-un"}
 
 
 def test_store_quote_lookup_by_prefix_and_round_trip(store: Store, kim) -> None:
