@@ -85,7 +85,8 @@ def extract_articles(
     Args:
         articles: any iterable; it is read lazily, a few batches ahead.
         model: the spaCy pipeline.
-        batch_size: articles per batch (and per task sent to a worker).
+        batch_size: articles per batch; with workers, the articles of a batch
+            go out in tasks of a few articles each (see ``PARALLEL_TASK_ARTICLES``).
         workers: processes extracting in parallel; 1 runs in this process.
         full_parse: run every pipeline component on all the text, instead of
             parsing only the paragraphs with a quotation mark or a possible
@@ -163,6 +164,10 @@ def _init_worker(model: str, outlets: str | None = None) -> None:
     _pipeline(model, outlets)  # inherited when forked; loaded here otherwise
 
 
+#: Articles per task sent to a worker process.
+PARALLEL_TASK_ARTICLES = 2
+
+
 def _extract_parallel(
     articles: Iterable[Article],
     *,
@@ -173,7 +178,7 @@ def _extract_parallel(
     on_error: ErrorHandler | None,
     outlets: str | None = None,
 ) -> Iterator[tuple[Article, list[Quote]]]:
-    """extract_articles over a pool of processes, keeping at most a few batches in flight.
+    """extract_articles over a pool of processes, keeping at most a few tasks in flight.
 
     The pool forks where the platform allows it, so each worker starts with the
     pipeline this process has loaded (shared copy-on-write) instead of loading
@@ -184,11 +189,14 @@ def _extract_parallel(
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods and os.name == "posix" else "spawn")
     pending: deque[tuple[list[Article], Future[list[list[dict[str, Any]] | Exception]]]] = deque()
-    batches = _batches(articles, batch_size)
+    # Small tasks keep every worker busy to the end of the stream: with whole batches, the last
+    # batch leaves one worker parsing while the other idles. Sending an article costs far less
+    # than parsing it.
+    batches = _batches(articles, min(batch_size, PARALLEL_TASK_ARTICLES))
     with ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker, initargs=(model, outlets)) as pool:
         try:
             while True:
-                # Two batches per worker in flight: none idles while the next one is sent.
+                # Two tasks per worker in flight: none idles while the next one is sent.
                 while len(pending) < 2 * workers and (batch := next(batches, None)) is not None:
                     texts = [a.text for a in batch]
                     pending.append((batch, pool.submit(_extract_texts, texts, model, full_parse, on_error is not None, outlets)))

@@ -14,7 +14,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, SpanGroup
 
 from quotes.attribute import Resolver
-from quotes.detect import DATELINE_RE, detect
+from quotes.detect import DATELINE_RE, detect, doc_text
 from quotes.lexicon import cue_lexicon, load_outlets
 from quotes.records import Quote
 
@@ -38,7 +38,7 @@ class QuoteDetector:
             Doc.set_extension("quotes", getter=_get_quotes)
 
     def __call__(self, doc: Doc) -> Doc:
-        text = doc.text  # built once: spaCy rebuilds it on every access
+        text = doc_text(doc)
         detections = detect(doc, lexicon=self.lexicon, text=text)
         quotes = self.resolver(doc, detections, text=text)
         group = []
@@ -63,7 +63,7 @@ def split_paragraphs(doc: Doc) -> Doc:
         if previous.is_space and "\n" in previous.text and not token.is_space:
             token.is_sent_start = True
     # "MOSCOW (Sputnik) - North Korean leader Kim said ...": the dateline is not the subject.
-    for match in DATELINE_RE.finditer(doc.text):
+    for match in DATELINE_RE.finditer(doc_text(doc)):
         span = doc.char_span(match.end(), match.end() + 1, alignment_mode="expand")
         if span is not None and len(span) and span[0].i > 0:
             span[0].is_sent_start = True

@@ -80,6 +80,18 @@ class _Candidate:
     cue_class: str
 
 
+# The text a Doc was made from, kept in its user_data: spaCy rebuilds ``Doc.text`` token by token on each access.
+TEXT_KEY = "quotes.text"
+
+
+def doc_text(doc: Doc) -> str:
+    """``doc.text``, built at most once per Doc."""
+    text = doc.user_data.get(TEXT_KEY)
+    if text is None:
+        text = doc.user_data[TEXT_KEY] = doc.text
+    return text
+
+
 def detect(
     doc: Doc, *, lexicon: CueLexicon | None = None, nested: bool = False, text: str | None = None
 ) -> list[Detection]:
@@ -96,7 +108,7 @@ def detect(
             on every access).
     """
     lexicon = lexicon or cue_lexicon(doc.lang_ if doc.lang_ in ("en",) else "en")
-    text = doc.text if text is None else text
+    text = doc_text(doc) if text is None else text
     furniture = furniture_spans(text)
     regions = [r for r in find_regions(text) if not _inside_any(r.start, furniture) and not _nickname(text, r)]
     candidates = [

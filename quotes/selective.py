@@ -120,7 +120,7 @@ class CueGate:
         """
         if not len(doc):
             return []
-        text = doc.text
+        text = detect_module.doc_text(doc)
         starts = [0]
         spaces = numpy.flatnonzero(doc.to_array(IS_SPACE)[:-1])
         for i in spaces:
@@ -329,7 +329,7 @@ class SelectivePipeline:
 
     def pipe(self, texts: Iterable[str], *, batch_size: int = 16) -> Iterator[Doc]:
         for batch in minibatch(texts, batch_size):
-            yield from self._batch([self.nlp.make_doc(text) for text in batch])
+            yield from self._batch([_made_from(self.nlp.make_doc(text), text) for text in batch])
 
     def _batch(self, docs: list[Doc]) -> list[Doc]:
         pipes = self.pipes
@@ -376,6 +376,11 @@ class SelectivePipeline:
         for _, pipe in self.others:
             docs = [pipe(doc) for doc in docs]
         return [pipes["quotes"](doc) for doc in docs]
+
+
+def _made_from(doc: Doc, text: str) -> Doc:
+    doc.user_data[detect_module.TEXT_KEY] = text
+    return doc
 
 
 def _window(paragraphs: Sequence[tuple[int, int, bool]], first: int, end: int, length: int) -> tuple[int, int]:
