@@ -561,6 +561,10 @@ def _reported_object(cue: Token) -> list[Span]:
     """What a cue reports through its objects: "called for an investigation", "urged Congress to act"."""
     if cue.tag_ == "VBN" and not any(c.dep_ in SUBJECT_DEPS for c in cue.children) and cue.dep_ in ("amod", "acl"):
         return []  # "the so-called plan", "a plan proposed last year": a modifier, not an attribution
+    if _inverted_after_quote(cue):
+        return []  # '"Where is the train?" asked the boy': the object is the speaker
+    if cue.lemma_.lower() == "cite" and any(c.dep_ == "dobj" and _names_a_source(c) for c in cue.children):
+        return []  # "citing the Kyodo news agency": where it came from, not what ("citing concerns" is)
     tokens: list[Token] = []
     for child in cue.rights:
         if child.is_punct and child.text in (",", ";", "\u2014", "\u2015", "--", "(") and tokens:
@@ -610,6 +614,26 @@ def _is_dash(token: Token) -> bool:
     if token.text in ("\u2014", "\u2015", "--"):
         return True
     return token.text in ("-", "\u2013") and token.i > 0 and bool(token.doc[token.i - 1].whitespace_) and bool(token.whitespace_)
+
+
+_SOURCE_NOUNS = {"agency", "newspaper", "paper", "report", "official", "source", "spokesman", "spokeswoman", "spokesperson", "media", "outlet", "network", "broadcaster", "daily"}
+
+
+def _names_a_source(noun: Token) -> bool:
+    parts = [noun, *(c for c in noun.children if c.dep_ == "compound")]
+    return noun.lemma_.lower() in _SOURCE_NOUNS or any(t.ent_type_ in ("ORG", "PERSON", "NORP", "GPE") for t in parts)
+
+
+def _inverted_after_quote(cue: Token) -> bool:
+    """A subjectless cue right after a closing quotation mark ('"...?" asked the boy')."""
+    before = cue.i - 1
+    while before >= 0 and cue.doc[before].text == ",":
+        before -= 1
+    return (
+        before >= 0
+        and cue.doc[before].text in _CLOSING_MARKS
+        and not any(c.dep_ in SUBJECT_DEPS for c in cue.children)
+    )
 
 
 def _time_or_occasion(token: Token) -> bool:
@@ -912,7 +936,7 @@ def _adjacent_attribution(doc: Doc, text: str, region: QuoteRegion, lexicon: Cue
     after = doc.char_span(region.end, min(len(text), region.end + 120), alignment_mode="expand")
     if after is None:
         return None
-    if text[region.inner_end - 1 : region.inner_end] == "." and text[region.end : region.end + 2].strip()[:1].isupper():
+    if text[region.inner_end - 1 : region.inner_end] == "." and text[region.end : region.end + 8].lstrip()[:1].isupper():
         return None  # '"... kidding." To which she said, "..."': the full stop ended the sentence; a new one begins
     clause = []
     for token in after:

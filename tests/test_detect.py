@@ -178,6 +178,16 @@ REPORTED = [
         [Q("the plan reeks of panic and desperation", "indirect", "According to", "longtime radio host Dana Ruiz")],
         id="according-to-parsed-as-the-root",
     ),
+    pytest.param(
+        "The ministry confirmed the launch, citing the Kyodo news agency.",
+        [Q("the launch", "indirect", "confirmed", "The ministry")],
+        id="citing-an-outlet-is-not-content",
+    ),
+    pytest.param(
+        "The senator voted against the bill, citing concerns about its cost.",
+        [Q("concerns about its cost", "indirect", "citing", "The senator")],
+        id="citing-a-reason-is-content",
+    ),
 ]
 
 
@@ -678,6 +688,21 @@ def test_colon_introduction_and_said_give_one_quote_by_the_introducer(nlp) -> No
 
 def test_a_quote_ending_its_sentence_is_not_attributed_by_the_next_sentence(nlp) -> None:
     text = '"Of course the river will rise again. We just do not know when." To which she said, "Then build the wall now."'
+    assert [(pieces(text, q), q.cue) for q in run(nlp, text)] == [
+        (("Of course the river will rise again. We just do not know when.",), None),
+        (("Then build the wall now.",), "said"),
+    ]
+
+
+def test_inverted_attribution_after_a_question_is_not_an_object_report(nlp) -> None:
+    text = '"Where does this bus go after the bridge?" asked the boy.'
+    assert [(pieces(text, q), q.speaker_mention) for q in run(nlp, text)] == [
+        (("Where does this bus go after the bridge?",), "the boy")
+    ]
+
+
+def test_two_spaces_after_a_closing_full_stop_still_end_the_sentence(nlp) -> None:
+    text = '"Of course the river will rise again. We just do not know when."  To which she said, "Then build the wall now."'
     assert [(pieces(text, q), q.cue) for q in run(nlp, text)] == [
         (("Of course the river will rise again. We just do not know when.",), None),
         (("Then build the wall now.",), "said"),
