@@ -85,8 +85,8 @@ MENTIONS = [
     pytest.param(
         "Senator Jane Roe spoke to reporters on Monday. \u201cWe have the votes to pass it,\u201d she said. "
         "\u201cI have counted them twice.\u201d  The newspaper described the remark as confident.",
-        "I have counted them",
-        R("she", "Jane Roe", rule="continuation"),
+        "We have the votes to pass it, ... I have counted them",  # one split quote: '"A," she said. "B."'
+        R("she", "Jane Roe"),
         id="sentence-after-a-closed-quotation-is-not-its-attribution",
     ),
     pytest.param(
