@@ -102,7 +102,7 @@ def extract_articles(
         raise QuotesError(f"workers must be at least 1, got {workers}")
     _pipeline(model, outlets)  # fail early, and before forking: workers inherit the loaded pipeline
     # The publisher named in a dateline is looked up in the user's outlets too.
-    gazetteer = load_pipeline(model, outlets).get_pipe("quotes").outlets
+    gazetteer = _pipeline(model, outlets).get_pipe("quotes").outlets
     if workers == 1:
         for batch in _batches(articles, batch_size):
             found_in_batch = _extract_texts([a.text for a in batch], model, full_parse, on_error is not None, outlets)

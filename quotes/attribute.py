@@ -42,7 +42,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span as SpacySpan, Token
 from spacy.vocab import Vocab
 
-from quotes.detect import DATELINE_RE, Detection, furniture_spans, mention_span
+from quotes.detect import DATELINE_RE, QUOTE_CHARS, Detection, cue_span, furniture_spans, mention_span, overlap
 from quotes.lexicon import CueLexicon, Outlet, OutletGazetteer, cue_lexicon, default_outlets, default_people, person_key
 from quotes.records import Quote, Span
 
@@ -607,13 +607,13 @@ def _repair_mention(
             if previous is None:
                 return detection, "closed-sentence"
             return dataclasses.replace(detection, cue_span=previous.cue_span, speaker_span=previous.speaker_span), "continuation"
-        if not any(_overlap(detection.speaker_span, quoted) for quoted in detection.quoted_spans):
+        if not any(overlap(detection.speaker_span, quoted) for quoted in detection.quoted_spans):
             return detection, None
         # '"When will it reopen?" asked a commuter': the parse took the question for the subject.
         # What follows the quotation in the mention may still name the speaker ('..." Roe').
-        after = max(b for a, b in detection.quoted_spans if _overlap(detection.speaker_span, (a, b)))
+        after = max(b for a, b in detection.quoted_spans if overlap(detection.speaker_span, (a, b)))
         rest = text[after : detection.speaker_span[1]]
-        start = after + len(rest) - len(rest.lstrip(" ,.!?\u00a0" + "".join(_QUOTE_MARKS)))
+        start = after + len(rest) - len(rest.lstrip(" ,.!?\u00a0" + "".join(QUOTE_CHARS)))
         if start < detection.speaker_span[1] and text[start].isupper():
             return dataclasses.replace(detection, speaker_span=(start, detection.speaker_span[1])), "outside-quotation"
         detection = dataclasses.replace(detection, speaker_span=None)
@@ -622,12 +622,12 @@ def _repair_mention(
             return detection, None
         trailing = _trailing_attribution(text, detection, lexicon)
         if trailing is not None:
-            cue_span, speaker_span = trailing
-            return dataclasses.replace(detection, cue_span=cue_span, speaker_span=speaker_span), "trailing-attribution"
+            found_cue, found_speaker = trailing
+            return dataclasses.replace(detection, cue_span=found_cue, speaker_span=found_speaker), "trailing-attribution"
         introducer = _colon_introducer(doc, text, detection)
         if introducer is not None:
-            cue_span, speaker_span = introducer
-            return dataclasses.replace(detection, cue_span=cue_span, speaker_span=speaker_span), "colon-introducer"
+            found_cue, found_speaker = introducer
+            return dataclasses.replace(detection, cue_span=found_cue, speaker_span=found_speaker), "colon-introducer"
         previous = _continued(text, earlier, detection)
         if previous is not None:
             return dataclasses.replace(detection, cue_span=previous.cue_span, speaker_span=previous.speaker_span), "continuation"
@@ -640,10 +640,6 @@ def _repair_mention(
         if controller is not None:
             return dataclasses.replace(detection, speaker_span=controller), "controller"
     return detection, None
-
-
-def _overlap(a: Span, b: Span) -> bool:
-    return a[0] < b[1] and b[0] < a[1]
 
 
 def _reporter_of_adjunct(cue: Token, lexicon: CueLexicon) -> Span | None:
@@ -668,7 +664,7 @@ def _closes_sentence(text: str, detection: Detection) -> bool:
     """ '"... the process."  The dailies interpreted ...': the quotation ends its sentence and a new one starts."""
     end = detection.content_spans[-1][1]
     after = text[end:]
-    closing = len(after) - len(after.lstrip("".join(_QUOTE_MARKS)))
+    closing = len(after) - len(after.lstrip("".join(QUOTE_CHARS)))
     following = after[closing:]
     return (
         text[:end].rstrip().endswith(".")
@@ -695,7 +691,7 @@ def _speaker_beside_cue(doc: Doc, text: str, detection: Detection, cue: Token) -
     if cue.idx < end:
         return None
     between = text[end : cue.idx]
-    gap = between.strip(" \t\u00a0,.!?;-\u2013\u2014" + "".join(_QUOTE_MARKS))
+    gap = between.strip(" \t\u00a0,.!?;-\u2013\u2014" + "".join(QUOTE_CHARS))
     if not gap:
         # '"...," added a union organiser': the noun phrase after the verb.
         for token in doc[cue.i + 1 : cue.i + 1 + 2 * MAX_NAME_TOKENS]:
@@ -751,7 +747,7 @@ def _trailing_attribution(text: str, detection: Detection, lexicon: CueLexicon) 
     """(cue, speaker) of '"...," Lindqvist answers.': a short name and a speech verb closing the quotation's sentence."""
     end = detection.content_spans[-1][1]
     at = end
-    while at < len(text) and text[at] in _QUOTE_MARKS | {",", " ", "\u00a0"}:
+    while at < len(text) and text[at] in QUOTE_CHARS | {",", " ", "\u00a0"}:
         at += 1
     if at == end or text[end:at].count("\n"):
         return None
@@ -841,7 +837,7 @@ def _colon_introducer(doc: Doc, text: str, detection: Detection) -> tuple[Span, 
     The cue is the introducer's verb, or the colon when it has none.
     """
     at = detection.content_spans[0][0]
-    while at > 0 and (text[at - 1] in _QUOTE_MARKS or text[at - 1] in " \t\u00a0"):
+    while at > 0 and (text[at - 1] in QUOTE_CHARS or text[at - 1] in " \t\u00a0"):
         at -= 1
     colon = at
     while colon > 0 and text[colon - 1].isspace():
@@ -863,7 +859,7 @@ def _colon_introducer(doc: Doc, text: str, detection: Detection) -> tuple[Span, 
     if subject is not None and (subject.pos_ == "PROPN" or subject.ent_type_ or subject.lower_ in _INTRODUCER_PRONOUNS):
         verb = subject.head
         start, end = mention_span(subject)
-        cue = _cue_span_of(verb) if verb.pos_ in ("VERB", "AUX") else (colon, colon + 1)
+        cue = cue_span(verb) if verb.pos_ in ("VERB", "AUX") else (colon, colon + 1)
         return cue, (max(start, clause[0].idx), min(end, colon))
     if any(t.pos_ in ("VERB", "AUX") for t in clause):
         return None
@@ -880,12 +876,6 @@ def _colon_introducer(doc: Doc, text: str, detection: Detection) -> tuple[Span, 
     return (colon, colon + 1), (first.idx, last.idx + len(last.text))
 
 
-def _cue_span_of(verb: Token) -> Span:
-    parts = [verb] + [c for c in verb.children if c.dep_ == "prt"]
-    return min(t.idx for t in parts), max(t.idx + len(t.text) for t in parts)
-
-
-_QUOTE_MARKS = set("\"'\u201c\u201d\u2018\u2019\u00ab\u00bb\u201e`")
 MAX_CONTINUATION_LINES = 3
 
 
@@ -908,7 +898,7 @@ def _continued(text: str, earlier: list[Detection], detection: Detection) -> Det
         return (quoted or paragraph)[-1]
     last = before[-1]
     line_start = text.rfind("\n", 0, start) + 1
-    opens_paragraph = not text[line_start:start].strip(" \t\u00a0" + "".join(_QUOTE_MARKS))
+    opens_paragraph = not text[line_start:start].strip(" \t\u00a0" + "".join(QUOTE_CHARS))
     if opens_paragraph and text[_end(last) : start].count("\n") <= MAX_CONTINUATION_LINES and last.type in ("direct", "mixed"):
         return last
     return None

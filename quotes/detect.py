@@ -37,7 +37,7 @@ SUBJECT_DEPS = ("nsubj", "nsubjpass", "csubj")
 # Children of a speaker's head noun that belong to the mention as a reader would cut it.
 _MENTION_RIGHT_DEPS = {"compound", "flat", "nummod", "prep", "pobj", "cc", "conj", "case", "poss"}
 _PUNCT_STRIP = set(",;:.!?-\u2013\u2014()[]") | {"\u00a0"}
-_QUOTE_CHARS = set("\"'\u201c\u201d\u2018\u2019\u00ab\u00bb\u201e`")
+QUOTE_CHARS = set("\"'\u201c\u201d\u2018\u2019\u00ab\u00bb\u201e`")
 # Lines that are page furniture, never speech.
 _NAVIGATION_RE = re.compile(
     r"^\s*(read more|read also|see also|related|watch|listen|more|tags|share this|follow us)\b\s*:",
@@ -178,14 +178,14 @@ def _with_transcript_turns(text: str, detections: list[Detection]) -> list[Detec
                 )
             )
     taken = [(turn.start(), turn.end()) for turn in turns]
-    others = [d for d in detections if not any(_overlap(d.content_spans[0], line) for line in taken)]
+    others = [d for d in detections if not any(overlap(d.content_spans[0], line) for line in taken)]
     return sorted(others + found, key=lambda d: d.content_spans[0])
 
 
 def _trim_marks(text: str, span: Span) -> Span:
     """A span without the spaces and quotation marks at its ends."""
     a, b = span
-    while b > a and (text[b - 1].isspace() or text[b - 1] in _QUOTE_CHARS):
+    while b > a and (text[b - 1].isspace() or text[b - 1] in QUOTE_CHARS):
         b -= 1
     return a, b
 
@@ -211,7 +211,7 @@ def _nickname(text: str, region: QuoteRegion) -> bool:
 def _inside_quotation_of_another(detection: Detection, detections: list[Detection]) -> bool:
     size = sum(b - a for a, b in detection.content_spans)
     return any(
-        sum(_overlap(piece, quoted) for piece in detection.content_spans for quoted in other.quoted_spans) >= 0.8 * size
+        sum(overlap(piece, quoted) for piece in detection.content_spans for quoted in other.quoted_spans) >= 0.8 * size
         for other in detections
         if other is not detection
     )
@@ -299,7 +299,7 @@ def _cue_candidates(doc: Doc, lexicon: CueLexicon) -> Iterator[_Candidate]:
         ):
             content = _clause_with_adverb(token)
             if content:
-                yield _Candidate(token, _cue_span(token), None, content, "adverb", "report")
+                yield _Candidate(token, cue_span(token), None, content, "adverb", "report")
             continue
         if token.lower_ == "according" and token.i + 1 < len(doc) and doc[token.i + 1].lower_ == "to":
             found = _according_to(doc, token)
@@ -323,7 +323,7 @@ def _cue_candidates(doc: Doc, lexicon: CueLexicon) -> Iterator[_Candidate]:
         if complement is not None:
             content = _token_spans(doc, _complement_tokens(token, complement, lexicon), exclude_leading_mark=True)
             if content:
-                yield _Candidate(token, _cue_span(token), speaker, content, "ccomp", cue_class)
+                yield _Candidate(token, cue_span(token), speaker, content, "ccomp", cue_class)
             continue
         if (
             (token.dep_ in ("parataxis", "ccomp") or token.dep_ == "advcl" and _as_clause(token))
@@ -343,7 +343,7 @@ def _cue_candidates(doc: Doc, lexicon: CueLexicon) -> Iterator[_Candidate]:
                 tokens = [t for t in _subtree(head) if t.i not in {e.i for e in excluded}]
                 content = _token_spans(doc, tokens, exclude_leading_mark=True)
                 if content:
-                    yield _Candidate(token, _cue_span(token), speaker, content, "parenthetical", cue_class)
+                    yield _Candidate(token, cue_span(token), speaker, content, "parenthetical", cue_class)
                 continue
         colon = _colon_after(doc, token)
         if colon is not None and cue_class == "speech":
@@ -351,7 +351,7 @@ def _cue_candidates(doc: Doc, lexicon: CueLexicon) -> Iterator[_Candidate]:
             tokens = [doc[i] for i in range(colon.i + 1, sent_end)]
             content = _token_spans(doc, tokens)
             if content:
-                yield _Candidate(token, _cue_span(token), speaker, content, "colon", cue_class)
+                yield _Candidate(token, cue_span(token), speaker, content, "colon", cue_class)
             continue
         reported = (
             _reported_object(token)
@@ -359,7 +359,7 @@ def _cue_candidates(doc: Doc, lexicon: CueLexicon) -> Iterator[_Candidate]:
             else []
         )
         if reported:
-            yield _Candidate(token, _cue_span(token), speaker, reported, "object", cue_class)
+            yield _Candidate(token, cue_span(token), speaker, reported, "object", cue_class)
 
 
 def _noun_cue(doc: Doc, noun: Token, cue_class: str) -> _Candidate | None:
@@ -376,7 +376,7 @@ def _noun_cue(doc: Doc, noun: Token, cue_class: str) -> _Candidate | None:
             return None
         objects = [t for child in about.children if child.dep_ in ("pobj", "pcomp") for t in child.subtree]
         content = _token_spans(doc, objects)
-        return _Candidate(noun, _cue_span(noun), mention_span(owner), content, "noun", cue_class) if content else None
+        return _Candidate(noun, cue_span(noun), mention_span(owner), content, "noun", cue_class) if content else None
     content = _token_spans(doc, _subtree(clause), exclude_leading_mark=True)
     if not content:
         return None
@@ -388,7 +388,7 @@ def _noun_cue(doc: Doc, noun: Token, cue_class: str) -> _Candidate | None:
         speaker = mention_span(next(c for c in agent.children if c.dep_ == "pobj"))
     elif noun.dep_ in ("dobj", "nsubjpass") and noun.head.pos_ == "VERB":
         speaker = _speaker_of(noun.head)  # "He repeated the claim that ..."
-    return _Candidate(noun, _cue_span(noun), speaker, content, "noun", cue_class)
+    return _Candidate(noun, cue_span(noun), speaker, content, "noun", cue_class)
 
 
 def _imperative(verb: Token) -> bool:
@@ -434,7 +434,7 @@ def _set_off(cue: Token) -> bool:
     # The parser often hangs the commas around "he said" on "said" itself.
     before = doc[first - 1].text if first > 0 else ""
     after = doc[last + 1].text if last + 1 < len(doc) else ""
-    return before in (",", "\u2014", "(") or bool(before) and before in _QUOTE_CHARS or after in (",", ".", "\u2014", ")", "")
+    return before in (",", "\u2014", "(") or bool(before) and before in QUOTE_CHARS or after in (",", ".", "\u2014", ")", "")
 
 
 def _clause_with_adverb(adverb: Token) -> list[Span]:
@@ -669,7 +669,7 @@ def _subtree(token: Token) -> list[Token]:
     return list(token.subtree)
 
 
-def _cue_span(token: Token) -> Span:
+def cue_span(token: Token) -> Span:
     parts = [token] + [c for c in token.children if c.dep_ == "prt"]
     start = min(t.idx for t in parts)
     end = max(t.idx + len(t.text) for t in parts)
@@ -763,7 +763,7 @@ def _is_trimmable(token: Token) -> bool:
 # --- quotations meet cues ---------------------------------------------------------
 
 
-def _overlap(a: Span, b: Span) -> int:
+def overlap(a: Span, b: Span) -> int:
     return max(0, min(a[1], b[1]) - max(a[0], b[0]))
 
 
@@ -779,7 +779,7 @@ def _combine(text: str, candidate: _Candidate, regions: list[QuoteRegion], used:
     touching = [
         i
         for i, r in enumerate(regions)
-        if i not in used and _overlap((r.inner_start, r.inner_end), extent) > 0
+        if i not in used and overlap((r.inner_start, r.inner_end), extent) > 0
     ]
     if touching:
         outside = _words_outside(text, content, [r for i in touching for r in regions[i].pieces])
@@ -850,7 +850,7 @@ def _clip_to_cue(
     for hole in holes:
         next_pieces = []
         for a, b in pieces:
-            if _overlap((a, b), hole):
+            if overlap((a, b), hole):
                 next_pieces.extend(p for p in ((a, hole[0]), (hole[1], b)) if p[1] > p[0])
             else:
                 next_pieces.append((a, b))
@@ -886,7 +886,7 @@ def _attach_region(
         return Detection(
             content_spans=pieces if direct else tuple(content),
             type="direct" if direct else "mixed",
-            cue_span=_cue_span(cue),
+            cue_span=cue_span(cue),
             speaker_span=_speaker_of(cue),
             quoted_spans=pieces,
             rule="direct:governing-cue" if direct else "mixed:governing-cue",
@@ -895,7 +895,7 @@ def _attach_region(
     adjacent = _adjacent_attribution(doc, text, region, lexicon)
     if adjacent is not None:
         return Detection(
-            pieces, "direct", _cue_span(adjacent), _speaker_of(adjacent), pieces, "direct:adjacent-cue", 0.8
+            pieces, "direct", cue_span(adjacent), _speaker_of(adjacent), pieces, "direct:adjacent-cue", 0.8
         )
     signature = _dash_signature(text, region)
     if signature is not None:
@@ -914,12 +914,12 @@ def _attach_region(
                 best = (distance, token)
     if best is not None:
         return Detection(
-            pieces, "direct", _cue_span(best[1]), _speaker_of(best[1]), pieces, "direct:same-sentence-cue", 0.7
+            pieces, "direct", cue_span(best[1]), _speaker_of(best[1]), pieces, "direct:same-sentence-cue", 0.7
         )
     introducer = _colon_introducer(doc, span, lexicon)
     if introducer is not None:
         return Detection(
-            pieces, "direct", _cue_span(introducer), _speaker_of(introducer), pieces, "direct:colon", 0.8
+            pieces, "direct", cue_span(introducer), _speaker_of(introducer), pieces, "direct:colon", 0.8
         )
     return Detection(pieces, "direct", None, None, pieces, "direct:no-cue", 0.4)
 
@@ -944,7 +944,7 @@ def _adjacent_attribution(doc: Doc, text: str, region: QuoteRegion, lexicon: Cue
             if "\n" in token.text:
                 break
             continue
-        if token.text in (".", ",", ";", "!", "?", ":") or token.text in _QUOTE_CHARS:
+        if token.text in (".", ",", ";", "!", "?", ":") or token.text in QUOTE_CHARS:
             break
         clause.append(token)
     head = clause[:MAX_ATTRIBUTION_CLAUSE_TOKENS]
@@ -1086,7 +1086,7 @@ def _sentences_of(span: SpacySpan) -> list[SpacySpan]:
 def _colon_introducer(doc: Doc, span: SpacySpan, lexicon: CueLexicon) -> Token | None:
     """The cue of a sentence ending in a colon right before the quotation."""
     previous = span.start - 1
-    while previous >= 0 and (doc[previous].is_space or doc[previous].text in _QUOTE_CHARS):
+    while previous >= 0 and (doc[previous].is_space or doc[previous].text in QUOTE_CHARS):
         previous -= 1
     if previous < 0 or doc[previous].text not in (":", ","):
         return None
@@ -1151,7 +1151,7 @@ def _headlines(
 ) -> Iterator[Detection]:
     covered = [s for d in found if d.rule != SHORT_RULE and not d.rule.endswith(":object") for s in d.content_spans]
     for (start, end), title_case in _headline_lines(text, furniture):
-        if any(_overlap((start, end), s) for s in covered):
+        if any(overlap((start, end), s) for s in covered):
             continue
         line = text[start:end]
         body_end = start + (_HEADLINE_SUFFIX_RE.search(line).start() if _HEADLINE_SUFFIX_RE.search(line) else len(line))

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from quotes.api import extract_articles
+from quotes.api import extract_articles, load_pipeline
 from quotes.cli import JSONL_FIELDS, cli
 from quotes.records import Article
 
@@ -309,6 +309,12 @@ def test_outlets_file_names_the_publisher_in_a_dateline(tmp_path: Path, workers:
     article = Article.from_text("SPRINGFIELD (Valley Courier) - " + COURIER, id="dateline")
     ((found, _),) = list(extract_articles([article], outlets=str(outlets), workers=workers))
     assert found.outlet == "The Valley Courier"
+
+
+def test_extract_articles_without_outlets_reuses_the_loaded_pipeline(nlp) -> None:
+    loaded = load_pipeline.cache_info().currsize
+    list(extract_articles([Article.from_text(COURIER, id="one")]))
+    assert load_pipeline.cache_info().currsize == loaded  # no second copy of the model
 
 
 def test_extract_without_the_outlets_file_does_not_know_the_outlet(runner: CliRunner) -> None:
