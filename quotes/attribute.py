@@ -569,9 +569,6 @@ def _repair_mention(
       on the reported clause belongs to X, not to Y (``reporting-adjunct``);
     * "Pompeo issued a statement welcoming ...", "the governor gave a speech outlining ...": a
       document that carries the cue speaks for whoever issued it (``issuer``);
-    * '"... process."  The dailies interpreted it as ...': the sentence after a quotation that
-      ends its own sentence is not its attribution, however many spaces stand between
-      (``closed-sentence``, or ``continuation``);
     * '"When will it reopen?" asked a commuter', parsed with the question as the subject: the
       quoted words are not their own speaker (``outside-quotation``, or the rules below).
 
@@ -601,12 +598,6 @@ def _repair_mention(
         issuer = _issuer(mention, cue) if mention is not None and cue is not None else None
         if issuer is not None:
             return dataclasses.replace(detection, speaker_span=issuer), "issuer"
-        if detection.rule == "direct:adjacent-cue" and _closes_sentence(text, detection):
-            detection = dataclasses.replace(detection, cue_span=None, speaker_span=None)
-            previous = _continued(text, earlier, detection)
-            if previous is None:
-                return detection, "closed-sentence"
-            return dataclasses.replace(detection, cue_span=previous.cue_span, speaker_span=previous.speaker_span), "continuation"
         if not any(overlap(detection.speaker_span, quoted) for quoted in detection.quoted_spans):
             return detection, None
         # '"When will it reopen?" asked a commuter': the parse took the question for the subject.
@@ -658,20 +649,6 @@ def _reporter_of_adjunct(cue: Token, lexicon: CueLexicon) -> Span | None:
         return None
     subject = next((c for c in reporter.children if c.dep_ == "nsubj"), None)
     return mention_span(subject) if subject is not None else None
-
-
-def _closes_sentence(text: str, detection: Detection) -> bool:
-    """ '"... the process."  The dailies interpreted ...': the quotation ends its sentence and a new one starts."""
-    end = detection.content_spans[-1][1]
-    after = text[end:]
-    closing = len(after) - len(after.lstrip("".join(QUOTE_CHARS)))
-    following = after[closing:]
-    return (
-        text[:end].rstrip().endswith(".")
-        and closing > 0
-        and following[:1] in (" ", "\u00a0")
-        and following.lstrip(" \u00a0")[:1].isupper()
-    )
 
 
 # Dependencies the parser gives an inverted subject ('"...," said Okafor'), besides nsubj.

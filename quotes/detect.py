@@ -936,7 +936,7 @@ def _adjacent_attribution(doc: Doc, text: str, region: QuoteRegion, lexicon: Cue
     after = doc.char_span(region.end, min(len(text), region.end + 120), alignment_mode="expand")
     if after is None:
         return None
-    if text[region.inner_end - 1 : region.inner_end] == "." and text[region.end : region.end + 8].lstrip()[:1].isupper():
+    if text[region.inner_end - 1 : region.inner_end] == "." and text[region.end : region.end + 40].lstrip(" \t\u00a0")[:1].isupper():
         return None  # '"... kidding." To which she said, "..."': the full stop ended the sentence; a new one begins
     clause = []
     for token in after:

@@ -701,8 +701,13 @@ def test_inverted_attribution_after_a_question_is_not_an_object_report(nlp) -> N
     ]
 
 
-def test_two_spaces_after_a_closing_full_stop_still_end_the_sentence(nlp) -> None:
-    text = '"Of course the river will rise again. We just do not know when."  To which she said, "Then build the wall now."'
+@pytest.mark.parametrize("spaces", [2, 12])
+def test_spaces_after_a_closing_full_stop_still_end_the_sentence(nlp, spaces: int) -> None:
+    text = (
+        '"Of course the river will rise again. We just do not know when."'
+        + " " * spaces
+        + 'To which she said, "Then build the wall now."'
+    )
     assert [(pieces(text, q), q.cue) for q in run(nlp, text)] == [
         (("Of course the river will rise again. We just do not know when.",), None),
         (("Then build the wall now.",), "said"),
