@@ -47,9 +47,21 @@ def load_pipeline(model: str = DEFAULT_MODEL, outlets: str | None = None) -> Lan
         ) from exc
     if "parser" not in nlp.pipe_names:
         raise ModelError(f"spaCy pipeline {model!r} has no dependency parser; quotes needs one")
+    _norm_rare_dashes(nlp)
     nlp.add_pipe("quotes_paragraphs", before="parser")
     nlp.add_pipe("quotes", last=True, config={"outlets_file": outlets})
     return nlp
+
+
+# spaCy's English norms map the em and en dash to "-" but leave these dashes as
+# themselves, so the tagger takes a spaced horizontal bar for a word and the parse
+# around it (an aside "― as was true ―" before "Trump boasted") falls apart.
+_RARE_DASHES = "\u2012\u2015\u2e3a\u2e3b"
+
+
+def _norm_rare_dashes(nlp: Language) -> None:
+    for dash in _RARE_DASHES:
+        nlp.vocab[dash].norm_ = "-"
 
 
 @cache
