@@ -799,6 +799,7 @@ def _combine(text: str, candidate: _Candidate, regions: list[QuoteRegion], used:
         used.update(touching)
         start = min(extent[0], regions[touching[0]].start)
         end = max(extent[1], regions[touching[-1]].end)
+        end = _writer_tail(text, regions[touching[-1]].end, end)
         spans = _clip_to_cue(text, (start, end), candidate.cue_span, candidate.speaker, content)
         return Detection(
             content_spans=spans,
@@ -832,6 +833,20 @@ def _circumstance_after_quote(text: str, extent: Span, first: QuoteRegion, last:
     """ '... saying, "That makes me smart," when Clinton blasted him': the quote, then the writer's scene."""
     opens_with_quote = not text[extent[0] : first.inner_start].strip(" \"'\u201c\u2018`")
     return opens_with_quote and last.end < extent[1] and bool(_SUBORDINATORS_RE.match(text, last.end))
+
+
+# After a report's last quotation, a concession, a non-restrictive relative or a dash aside is the writer's.
+_WRITER_TAIL_RE = re.compile(r",\s*(though|although|whereas|while|which)\b|\s[\u2014\u2015]|\s--?\s")
+
+
+def _writer_tail(text: str, last_quote_end: int, end: int) -> int:
+    """ 'said each position is "about right," though voters ...': the report ends before the writer goes on."""
+    tails = list(_WRITER_TAIL_RE.finditer(text, last_quote_end, end))
+    if not tails:
+        return end
+    if tails[0].group(1) is None and any(t.group(1) is None for t in tails[1:]):
+        return end  # a pair of dashes sets off an aside inside the report ('"every candidate" - including Cruz - favored')
+    return tails[0].start()
 
 
 def _words_outside(text: str, content: list[Span], quoted: list[Span]) -> int:
