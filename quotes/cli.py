@@ -216,6 +216,7 @@ def _print_figures(gold: str, figures: dict[str, object]) -> None:
     lines = [
         f"source accuracy on matched quotes: {figures['source_accuracy']:.3f}",
         f"recall of direct quotes: {figures['direct_recall']:.3f} (of {figures['gold_direct']})",
+        f"recall of mixed quotes: {figures['mixed_recall']:.3f} (of {figures['gold_mixed']})",
     ]
     for name in ("speaker_accuracy", "outlet_accuracy"):
         if name in figures:

@@ -30,7 +30,7 @@ from dataclasses import dataclass, replace
 from spacy.tokens import Doc, Span as SpacySpan, Token
 
 from quotes.lexicon import CueLexicon, cue_lexicon
-from quotes.marks import QuoteRegion, find_regions, line_spans
+from quotes.marks import MAX_WORDS_OUTSIDE_DIRECT, QuoteRegion, find_regions, line_spans, words_outside
 from quotes.records import QuoteType, Span
 
 SUBJECT_DEPS = ("nsubj", "nsubjpass", "csubj")
@@ -782,7 +782,7 @@ def _combine(text: str, candidate: _Candidate, regions: list[QuoteRegion], used:
         if i not in used and overlap((r.inner_start, r.inner_end), extent) > 0
     ]
     if touching:
-        outside = _words_outside(text, content, [r for i in touching for r in regions[i].pieces])
+        outside = words_outside(text, content, [r for i in touching for r in regions[i].pieces])
         if outside <= MAX_WORDS_OUTSIDE_DIRECT or _circumstance_after_quote(text, extent, regions[touching[0]], regions[touching[-1]]):
             # The complement is (mostly) inside the quotation: a direct quote, cut at its marks.
             pieces = tuple(p for i in touching for p in regions[i].pieces)
@@ -824,8 +824,6 @@ def _combine(text: str, candidate: _Candidate, regions: list[QuoteRegion], used:
     )
 
 
-# A complement with more unquoted words than this around its quotation is a mixed quote.
-MAX_WORDS_OUTSIDE_DIRECT = 1
 _SUBORDINATORS_RE = re.compile(r"[\s,]*(when|as|after|before|while|because|since|until|if)\b", re.IGNORECASE)
 
 
@@ -836,7 +834,10 @@ def _circumstance_after_quote(text: str, extent: Span, first: QuoteRegion, last:
 
 
 # After a report's last quotation, a concession, a non-restrictive relative or a dash aside is the writer's.
-_WRITER_TAIL_RE = re.compile(r",\s*(though|although|whereas|while|which)\b|\s[\u2014\u2015]|\s--?\s")
+# American style puts the comma inside the closing mark ('"about right," though').
+_WRITER_TAIL_RE = re.compile(
+    r"(?:,|(?<=,\")|(?<=,\u201d)|(?<=,''))\s*(though|although|whereas|while|which)\b|\s[\u2014\u2015]|\s--?\s"
+)
 
 
 def _writer_tail(text: str, last_quote_end: int, end: int) -> int:
@@ -847,13 +848,6 @@ def _writer_tail(text: str, last_quote_end: int, end: int) -> int:
     if tails[0].group(1) is None and any(t.group(1) is None for t in tails[1:]):
         return end  # a pair of dashes sets off an aside inside the report ('"every candidate" - including Cruz - favored')
     return tails[0].start()
-
-
-def _words_outside(text: str, content: list[Span], quoted: list[Span]) -> int:
-    """Words of the content that stand outside every quotation."""
-    covered = {i for a, b in quoted for i in range(a - 1, b + 1)}
-    outside = "".join(ch if i not in covered else " " for a, b in content for i, ch in enumerate(text[a:b], start=a))
-    return len(re.findall(r"\w+", outside))
 
 
 def _clip_to_cue(

@@ -15,8 +15,13 @@ least half of the characters either covers (Jaccard >= 0.5); a match is exact
 when both contents are equal after trimming whitespace, quotation marks,
 punctuation and a leading "that", case-folded; an attribution is correct when
 matched and the predicted speaker mention overlaps the gold source (or both
-are absent); a gold item is direct when its content holds a double quotation
-mark. Precision is hits over predictions, recall hits over gold items.
+are absent). Precision is hits over predictions, recall hits over gold items.
+
+Gold items are typed the way the detector types its quotes, by the quotation
+marks of :mod:`quotes.marks` (every typography, the archive ``''...''`` too): an
+item whose content meets a quotation is direct when at most
+``MAX_WORDS_OUTSIDE_DIRECT`` word stands outside the marks, mixed otherwise
+(reported speech with a quoted part); recall is given for each.
 """
 
 from __future__ import annotations
@@ -30,10 +35,10 @@ from pathlib import Path
 from typing import Any
 
 from quotes.errors import GoldError
+from quotes.marks import MAX_WORDS_OUTSIDE_DIRECT, QuoteRegion, find_regions, words_outside
 from quotes.records import Article, Quote, Span
 
 MATCH_THRESHOLD = 0.5
-DOUBLE_MARKS = set('"\u201c\u201d\u00ab\u00bb')
 _EDGE_CHARS = " \t\n\u00a0\"'`\u201c\u201d\u2018\u2019\u00ab\u00bb.,;:!?()[]-\u2013\u2014\u2026"
 
 Extractor = Callable[[Iterable[Article]], Iterator[tuple[Article, list[Quote]]]]
@@ -49,8 +54,17 @@ class GoldQuote:
     speaker: str | None = None
     outlet: str | None = None
 
-    def is_direct(self, text: str) -> bool:
-        return any(ch in DOUBLE_MARKS for a, b in self.content_spans for ch in text[a:b])
+    def quotation_type(self, text: str, regions: Iterable[QuoteRegion]) -> str | None:
+        """ "direct" or "mixed" when the content meets a quotation of ``regions``; None for reported speech only."""
+        pieces = [
+            piece
+            for region in regions
+            for piece in region.pieces
+            if any(a < piece[1] and piece[0] < b for a, b in self.content_spans)
+        ]
+        if not pieces:
+            return None
+        return "direct" if words_outside(text, self.content_spans, pieces) <= MAX_WORDS_OUTSIDE_DIRECT else "mixed"
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +85,8 @@ class Score:
     attributed: int = 0
     gold_direct: int = 0
     matched_direct: int = 0
+    gold_mixed: int = 0
+    matched_mixed: int = 0
     # Only for gold with speakers and outlets (JSON Lines).
     speaker_right: int = 0
     outlet_right: int = 0
@@ -97,6 +113,8 @@ class Score:
             "source_accuracy": round(self.attributed / self.matched, 4) if self.matched else 0.0,
             "direct_recall": round(self.matched_direct / self.gold_direct, 4) if self.gold_direct else 0.0,
             "gold_direct": self.gold_direct,
+            "mixed_recall": round(self.matched_mixed / self.gold_mixed, 4) if self.gold_mixed else 0.0,
+            "gold_mixed": self.gold_mixed,
         }
         if self.has_names:
             figures["speaker_accuracy"] = round(self.speaker_right / self.matched, 4) if self.matched else 0.0
@@ -309,15 +327,18 @@ def score_article(
     score.articles += 1
     score.gold += len(gold)
     score.predicted += len(predicted)
-    direct = [g.is_direct(text) for g in gold]
-    score.gold_direct += sum(direct)
+    regions = find_regions(text)
+    types = [g.quotation_type(text, regions) for g in gold]
+    score.gold_direct += types.count("direct")
+    score.gold_mixed += types.count("mixed")
     has_names = any(g.speaker or g.outlet for g in gold)
     score.has_names = score.has_names or has_names
     pairs = match(predicted, gold)
     for p_index, g_index, ratio in pairs:
         quote, item = predicted[p_index], gold[g_index]
         score.matched += 1
-        score.matched_direct += direct[g_index]
+        score.matched_direct += types[g_index] == "direct"
+        score.matched_mixed += types[g_index] == "mixed"
         if _normalise(_content_text(text, quote.content_spans)) == _normalise(_content_text(text, item.content_spans)):
             score.exact += 1
         speaker_spans = (quote.speaker_span,) if quote.speaker_span else ()

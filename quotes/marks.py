@@ -14,7 +14,7 @@ closing mark only on the last) is one region with one piece per paragraph.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 
 from quotes.records import Span
@@ -213,3 +213,14 @@ def _continues(text: str, lines: list[Span], index: int) -> bool:
         if text[span[0] : span[1]].strip():
             return _starts_with_opener(text, span)
     return False
+
+
+# A content with more unquoted words than this around its quotations is a mixed quote, not a direct one.
+MAX_WORDS_OUTSIDE_DIRECT = 1
+
+
+def words_outside(text: str, content: Iterable[Span], quoted: Iterable[Span]) -> int:
+    """Words of the content that stand outside every quotation (``quoted`` are the insides of the marks)."""
+    covered = {i for a, b in quoted for i in range(a - 1, b + 1)}
+    outside = "".join(ch if i not in covered else " " for a, b in content for i, ch in enumerate(text[a:b], start=a))
+    return len(re.findall(r"\w+", outside))

@@ -386,6 +386,27 @@ MIXED = [
         Q('the ruling to "tearing up the charter"', "mixed", "likened", "One judge", quoted=("tearing up the charter",)),
         id="spaced-hyphen-ends-the-report",
     ),
+    pytest.param(
+        'The governor said the plan was "about right," though few lawmakers shared her confidence.',
+        Q('the plan was "about right,"', "mixed", "said", "The governor", quoted=("about right,",)),
+        id="concession-after-the-fragment-is-the-writers",
+    ),
+    pytest.param(
+        'The senator said he opposed "self-deportation," which his rivals had long championed.',
+        Q('he opposed "self-deportation,"', "mixed", "said", "The senator", quoted=("self-deportation,",)),
+        id="relative-clause-after-the-fragment-is-the-writers",
+    ),
+    pytest.param(
+        'The mayor said "every council member" - including her rivals - backed the budget.',
+        Q(
+            '"every council member" - including her rivals - backed the budget',
+            "mixed",
+            "said",
+            "The mayor",
+            quoted=("every council member",),
+        ),
+        id="pair-of-dashes-is-an-aside-inside-the-report",
+    ),
 ]
 
 
@@ -712,3 +733,12 @@ def test_spaces_after_a_closing_full_stop_still_end_the_sentence(nlp, spaces: in
         (("Of course the river will rise again. We just do not know when.",), None),
         (("Then build the wall now.",), "said"),
     ]
+
+
+def test_horizontal_bar_is_read_as_a_dash(nlp) -> None:
+    # spaCy's norms know the em dash but not U+2015; taken for a word, it wrecked the parse and hid the quote.
+    text = (
+        "When the moderator pressed him on taxes \u2015 a sore point for his campaign \u2015 "
+        "the governor boasted, \u201cThat makes me smart.\u201d"
+    )
+    assert [found(text, q) for q in run(nlp, text)][-1] == Q(("That makes me smart.",), "direct", "boasted", "the governor")
