@@ -827,6 +827,9 @@ def _combine(text: str, candidate: _Candidate, regions: list[QuoteRegion], used:
 _SUBORDINATORS_RE = re.compile(r"[\s,]*(when|as|after|before|while|because|since|until|if)\b", re.IGNORECASE)
 
 
+_SCENE_AFTER_QUOTE_RE = re.compile(r"[\s,]*(when|after|before|while|because|since|until|amid|following|during)\b", re.IGNORECASE)
+
+
 def _circumstance_after_quote(text: str, extent: Span, first: QuoteRegion, last: QuoteRegion) -> bool:
     """ '... saying, "That makes me smart," when Clinton blasted him': the quote, then the writer's scene."""
     opens_with_quote = not text[extent[0] : first.inner_start].strip(" \"'\u201c\u2018`")
@@ -889,6 +892,9 @@ def _attach_region(
     if governing is not None:
         cue, content = governing
         content = _extend_to_marks(content, region)
+        if _SCENE_AFTER_QUOTE_RE.match(text, region.end):
+            # "Cooper Speaks 'Directly To Flood Victims' After Second Storm": the scene, not the report.
+            content = [(a, min(b, region.end)) for a, b in content if a < region.end]
         quoted = sum(b - a for a, b in pieces)
         extent = sum(b - a for a, b in content)
         direct = quoted >= 0.8 * extent
