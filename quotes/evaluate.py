@@ -21,7 +21,8 @@ Gold items are typed the way the detector types its quotes, by the quotation
 marks of :mod:`quotes.marks` (every typography, the archive ``''...''`` too): an
 item whose content meets a quotation is direct when at most
 ``MAX_WORDS_OUTSIDE_DIRECT`` word stands outside the marks, mixed otherwise
-(reported speech with a quoted part); recall is given for each.
+(reported speech with a quoted part); an item holding a double mark that
+could not be paired is direct. Recall is given for each.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ from quotes.marks import MAX_WORDS_OUTSIDE_DIRECT, QuoteRegion, find_regions, wo
 from quotes.records import Article, Quote, Span
 
 MATCH_THRESHOLD = 0.5
+_DOUBLE_MARK_RE = re.compile("[\"\u201c\u201d\u201e\u00ab\u00bb]|``|''")
 _EDGE_CHARS = " \t\n\u00a0\"'`\u201c\u201d\u2018\u2019\u00ab\u00bb.,;:!?()[]-\u2013\u2014\u2026"
 
 Extractor = Callable[[Iterable[Article]], Iterator[tuple[Article, list[Quote]]]]
@@ -63,7 +65,10 @@ class GoldQuote:
             if any(a < piece[1] and piece[0] < b for a, b in self.content_spans)
         ]
         if not pieces:
-            return None
+            # A mark the finder could not pair still shows a quotation: counted direct, so that
+            # quotes with broken marks stay in the denominator rather than drop out of it.
+            content = "".join(text[a:b] for a, b in self.content_spans)
+            return "direct" if _DOUBLE_MARK_RE.search(content) else None
         return "direct" if words_outside(text, self.content_spans, pieces) <= MAX_WORDS_OUTSIDE_DIRECT else "mixed"
 
 

@@ -351,6 +351,7 @@ def test_attribution_correct_by_speaker_overlap(gold: GoldArticle, index: int, s
         ("he is a \u201cdisaster\u201d for the party", "mixed"),
         ("the alliance remains ironclad", None),
         ("the alliance's partners remain ironclad", None),  # an apostrophe is not a quotation
+        ('we will win and soon."', "direct"),  # a closing mark left unpaired still shows a quotation
     ],
 )
 def test_gold_is_typed_by_the_words_outside_its_quotation_marks(content: str, expected: str | None) -> None:
