@@ -475,6 +475,7 @@ def _according_to(doc: Doc, according: Token) -> _Candidate | None:
 _OBJECT_DEPS = {"dobj", "dative", "prep", "xcomp", "oprd", "attr", "acomp", "pcomp"}
 MIN_OBJECT_TOKENS = 2
 _CLAUSE_MARKS = {"when", "if", "because", "while", "although", "though", "unless", "since", "as"}
+_REASON_MARKS = {"because", "since"}
 
 
 def _complement_tokens(cue: Token, complement: Token, lexicon: CueLexicon) -> list[Token]:
@@ -516,7 +517,11 @@ def _complement_tokens(cue: Token, complement: Token, lexicon: CueLexicon) -> li
         if child.dep_ == "conj" and full_clause and adjacent and _cue_class(child, lexicon) != "speech":
             tokens.extend(doc[complement.right_edge.i + 1 : child.left_edge.i])  # the ", and" between
             tokens.extend(_without_asides(child))
-        elif child.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in _CLAUSE_MARKS for c in child.children):
+        elif child.dep_ == "advcl" and any(
+            c.dep_ == "mark" and c.lower_ in (_CLAUSE_MARKS if complement.i > cue.i else _REASON_MARKS) for c in child.children
+        ):
+            # After a quotation and its cue, only a reason still belongs to the report; "while ..." is the
+            # writer's ('"...," Trump responded, while acknowledging that ...').
             tokens.extend(_without_asides(child))
     if complement.i < cue.i:
         # '"The two had productive talks," the agency said, including on ...': the report resumes.

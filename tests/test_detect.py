@@ -751,3 +751,14 @@ def test_horizontal_bar_is_read_as_a_dash(nlp) -> None:
         expected_view(Q("the company had not paid any tax \u2015 as was true for most of the decade", "indirect", "noted", "reporters")),
         expected_view(Q("That makes us smart.", "direct", "boasted", "its founder")),
     ]
+
+
+def test_while_clause_after_a_quotation_and_its_cue_is_not_more_of_the_quote(nlp) -> None:
+    text = (
+        "Reporters pressed the president on the rights record. \u201cLook, he is doing what he has seen done\u2026\u201d "
+        "the president responded, while acknowledging that the general has been a \u201crough guy\u201d in the past."
+    )
+    assert [found(text, q) for q in run(nlp, text)] == [
+        expected_view(Q("Look, he is doing what he has seen done\u2026", "direct", "responded", "the president")),
+        expected_view(Q("the general has been a \u201crough guy\u201d in the past", "mixed", "acknowledging", "the president")),
+    ]
