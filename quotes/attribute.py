@@ -402,6 +402,9 @@ class Resolver:
             return self._pronoun(index, head.lower_, start, history.speakers)
         if lowered in FIRST_PERSON:
             return None, "", None, "first-person", None
+        named = _appositive_person(index, head)
+        if named is not None:
+            return named.canonical, "person", None, "appositive-name", None
         # Descriptions: "the agency", "the paper", "The Supreme Leader", "the official".
         described = self._description(index, span, start, history) if span is not None else None
         if described is not None:
@@ -872,13 +875,30 @@ def _continued(text: str, earlier: list[Detection], detection: Detection) -> Det
     paragraph = [d for d in before if "\n" not in text[_end(d) : start]]
     if paragraph:
         quoted = [d for d in paragraph if d.type in ("direct", "mixed")]
-        return (quoted or paragraph)[-1]
+        last = paragraph[-1]
+        if quoted and quoted[-1] is not last and not _SENTENCE_END_RE.search(text, _end(quoted[-1]), last.content_spans[0][0]):
+            return quoted[-1]  # the later attribution sits in the quotation's own sentence
+        return last
     last = before[-1]
     line_start = text.rfind("\n", 0, start) + 1
     opens_paragraph = not text[line_start:start].strip(" \t\u00a0" + "".join(QUOTE_CHARS))
     if opens_paragraph and text[_end(last) : start].count("\n") <= MAX_CONTINUATION_LINES and last.type in ("direct", "mixed"):
         return last
     return None
+
+
+def _appositive_person(index: _ArticleIndex, head: Token | None) -> _Person | None:
+    """ "Her neighbor, Dan Reyes, said": the name set beside a description."""
+    if head is None:
+        return None
+    for child in head.rights:
+        if child.dep_ == "appos" and child.ent_type_ == "PERSON":
+            start, end = mention_span(child)
+            return next((p for a, p in index.person_mentions if start <= a < end), None)
+    return None
+
+
+_SENTENCE_END_RE = re.compile(r"[.!?][\"'\u201d\u2019]*\s+[\"'\u201c\u2018]*[A-Z]")
 
 
 def _end(detection: Detection) -> int:

@@ -1255,13 +1255,19 @@ def _merge_split_quotes(text: str, detections: list[Detection]) -> list[Detectio
 
     "'We will win,' he said, 'and soon.'" and '"A," she said. "B."' are one
     attribution: the second quotation follows the first's cue in the same
-    paragraph, with nothing but the attribution between them.
+    paragraph, with nothing but the attribution between them. A report inside
+    that attribution ("said Mr. Trump, who is regarded as a germaphobe") stays
+    a quote of its own and does not keep the two pieces apart, unless it
+    brings in a speaker of its own.
     """
     merged: list[Detection] = []
     for detection in detections:
-        previous = merged[-1] if merged else None
-        if previous is not None and _continues_quote(text, previous, detection):
-            merged[-1] = replace(
+        first = len(merged) - 1
+        while first >= 0 and merged[first].type == "indirect" and _same_or_no_speaker(text, merged[first]):
+            first -= 1
+        if first >= 0 and _continues_quote(text, merged[first], detection):
+            previous = merged[first]
+            merged[first] = replace(
                 previous,
                 content_spans=previous.content_spans + detection.content_spans,
                 quoted_spans=previous.quoted_spans + detection.quoted_spans,
@@ -1269,6 +1275,12 @@ def _merge_split_quotes(text: str, detections: list[Detection]) -> list[Detectio
             continue
         merged.append(detection)
     return merged
+
+
+def _same_or_no_speaker(text: str, detection: Detection) -> bool:
+    """No speaker, or a relative pronoun ("said X, who ...") standing for the one already named."""
+    span = detection.speaker_span
+    return span is None or text[span[0] : span[1]].lower() in ("who", "which", "that")
 
 
 MAX_SPLIT_GAP = 200

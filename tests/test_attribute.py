@@ -145,6 +145,19 @@ MENTIONS = [
         id="continuation-takes-the-last-quotation-not-a-report-inside-its-clause",
     ),
     pytest.param(
+        "\u201cSchools come first,\u201d said Maria Ortiz. Her neighbor, Dan Reyes, said he agreed with the levy. "
+        "\u201cI have two kids in the district.\u201d",
+        "I have two kids",
+        R("Her neighbor", "Dan Reyes", rule="continuation"),
+        id="continuation-takes-a-report-in-a-sentence-of-its-own",
+    ),
+    pytest.param(
+        "The company's chief executive, Jane Doe, told analysts that sales would rise.",
+        "sales would rise",
+        R("The company's chief executive", "Jane Doe", rule="appositive-name"),
+        id="name-in-apposition-to-a-description",
+    ),
+    pytest.param(
         "Senator Jane Roe is likely to say that the deal is dead.",
         "the deal is dead",
         R("Senator Jane Roe", "Jane Roe", rule="controller"),

@@ -762,3 +762,22 @@ def test_while_clause_after_a_quotation_and_its_cue_is_not_more_of_the_quote(nlp
         expected_view(Q("Look, he is doing what he has seen done\u2026", "direct", "responded", "the president")),
         expected_view(Q("the general has been a \u201crough guy\u201d in the past", "mixed", "acknowledging", "the president")),
     ]
+
+
+def test_split_quote_is_joined_across_a_report_in_its_speakers_description(nlp) -> None:
+    text = (
+        "''We shook hands with everybody out there,'' said Mr. Jones, who is regarded as something of a germaphobe. "
+        "''And some of these people had filthy hands.''"
+    )
+    quotes = run(nlp, text)
+    assert found(text, quotes[0]) == expected_view(
+        Q(("We shook hands with everybody out there,", "And some of these people had filthy hands."), "direct", "said", "Mr. Jones")
+    )
+
+
+def test_split_quote_is_not_joined_to_a_speaker_brought_in_between(nlp) -> None:
+    text = (
+        '"Schools come first," said Ms. Ortiz. Her neighbor Dan Reyes said he agreed with the levy. '
+        '"I have two kids in the district."'
+    )
+    assert all(len(q.content_spans) == 1 for q in run(nlp, text))
