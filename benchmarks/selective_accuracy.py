@@ -61,7 +61,7 @@ def main() -> None:
             continue
         cells = [" ".join(f"{figures[n][measure][k]:.3f}" for k in ("precision", "recall", "f1")) for n in ("full", "selective")]
         print(f"{measure + ' P/R/F1':24s}{cells[0]:>22s}{cells[1]:>22s}")
-    for key in ("predicted", "matched", "source_accuracy", "direct_recall", "speaker_accuracy", "outlet_accuracy"):
+    for key in ("predicted", "matched", "source_accuracy", "direct_recall", "mixed_recall", "speaker_accuracy", "outlet_accuracy"):
         if key in figures["full"]:
             a, b = figures["full"][key], figures["selective"][key]
             print(f"{key:24s}{a:>22.3f}{b:>22.3f}" if isinstance(a, float) else f"{key:24s}{a:>22}{b:>22}")
