@@ -35,6 +35,7 @@ stderr = Console(stderr=True)
 
 # The documented, stable JSON Lines schema of `quotes extract --format jsonl`.
 JSONL_FIELDS = (
+    "id",
     "article",
     "content",
     "content_spans",
@@ -665,7 +666,8 @@ def dedupe(path: str, near: float | None, containment: float | None, ignore_spea
     """Cluster quotes from anywhere (JSON Lines) into one row per utterance.
 
     Each input line is {"id", "text"} with optional "speaker", "outlet", "date"
-    (ISO 8601), "article_id" and "spans". Each output line is one cluster,
+    (ISO 8601), "article_id" and "spans"; the lines of `quotes extract --format
+    jsonl` and `quotes export --format jsonl` are read as they are. Each output line is one cluster,
     largest first: {"cluster", "ids", "text" (the longest complete version),
     "speaker", "first" (the id of the earliest appearance)}. Bad lines are
     reported on stderr and skipped; the exit status is then 1.

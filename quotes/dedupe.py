@@ -100,9 +100,17 @@ class DedupeRecord:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any], *, source: str = "record") -> DedupeRecord:
-        """A record from a JSON object; :class:`InputError` names ``source`` if it is unusable."""
+        """A record from a JSON object; :class:`InputError` names ``source`` if it is unusable.
+
+        Lines written by ``quotes extract --format jsonl`` and ``quotes export --format jsonl``
+        are read as they are: their field names are taken for ours.
+        """
         if not isinstance(data, Mapping):
             raise InputError(source, f"is a JSON {type(data).__name__}, not an object with 'id' and 'text'")
+        data = dict(data)
+        for theirs, ours in _FIELD_ALIASES:
+            if data.get(ours) is None and data.get(theirs) is not None:
+                data[ours] = data[theirs]
         for name in ("id", "text"):
             if data.get(name) in (None, ""):
                 raise InputError(source, f"has no {name!r}; every quote needs an 'id' and a 'text'")
@@ -133,6 +141,17 @@ class DedupeRecord:
 
 
 RecordLike = Union[DedupeRecord, Mapping[str, Any]]
+
+# (their name, our name): the fields of `quotes extract` and `quotes export` lines, in order of preference.
+_FIELD_ALIASES = (
+    ("content", "text"),
+    ("quote", "text"),
+    ("quote_id", "id"),
+    ("article", "article_id"),
+    ("content_spans", "spans"),
+    ("article_outlet", "outlet"),  # where the quote appeared, which is what clusters track
+    ("quote_outlet", "outlet"),
+)
 
 
 def _check_date(value: Any, source: str) -> str | None:

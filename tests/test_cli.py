@@ -74,6 +74,7 @@ def test_extract_jsonl_has_the_documented_keys_and_offsets(runner: CliRunner, tm
     (row,) = rows
     assert list(row) == list(JSONL_FIELDS)
     assert row["article"] == str(path)
+    assert len(row["id"]) == 16 and int(row["id"], 16) >= 0
     assert (row["content"], row["type"], row["cue"], row["speaker_mention"]) == (
         "the alliance with Japan remains ironclad",
         "indirect",

@@ -129,3 +129,19 @@ def test_every_store_command_has_an_example() -> None:
     for name in ("ingest", "search", "speakers", "show", "export", "clusters", "review"):
         command = cli_module.cli.commands[name]
         assert "Example:" in (command.help or ""), name
+
+
+def test_extract_ids_are_the_stores_quote_ids_and_feed_dedupe(ingested: Path) -> None:
+    runner = CliRunner()
+    article = ingested.parent / SAMPLES[0]
+    extracted = runner.invoke(cli, ["extract", str(article), "--format", "jsonl"])
+    assert extracted.exit_code == 0, extracted.output
+    exported = runner.invoke(cli, ["export", "--format", "jsonl", "-o", "-", "--db", str(ingested)])
+    stored = {json.loads(line)["quote_id"] for line in exported.stdout.splitlines()}
+    ids = [json.loads(line)["id"] for line in extracted.stdout.splitlines()]
+    assert ids and set(ids) <= stored
+    # extract's lines go straight into dedupe, one cluster per utterance
+    clustered = runner.invoke(cli, ["dedupe", "-"], input=extracted.stdout)
+    assert clustered.exit_code == 0, clustered.output
+    clusters = [json.loads(line) for line in clustered.stdout.splitlines()]
+    assert sorted(i for c in clusters for i in c["ids"]) == sorted(ids)

@@ -222,6 +222,27 @@ def test_dedupe_rejects_a_bad_record_naming_it(record, problem):
     assert caught.value.source == "record 1"
 
 
+@pytest.mark.parametrize(
+    "line",
+    [
+        # as `quotes extract --format jsonl` writes it
+        {"id": "q1", "article": "a.txt", "content": "We are on schedule.", "content_spans": [[10, 29]], "speaker": "John Smith", "outlet": None},
+        # as `quotes export --format jsonl` writes it
+        {"quote_id": "q1", "article_id": "a.txt", "quote": "We are on schedule.", "speaker": "John Smith", "quote_outlet": None, "article_outlet": "Valley Courier"},
+    ],
+    ids=["extract-line", "export-line"],
+)
+def test_record_reads_the_lines_quotes_itself_writes(line):
+    record = DedupeRecord.from_dict(line)
+    assert (record.id, record.text, record.article_id, record.speaker) == ("q1", "We are on schedule.", "a.txt", "John Smith")
+    assert record.outlet == line.get("outlet", line.get("article_outlet"))
+
+
+def test_record_prefers_its_own_field_names_to_the_aliases():
+    record = DedupeRecord.from_dict({"id": "1", "text": "ours", "content": "theirs", "outlet": "Reuters", "quote_outlet": "AP"})
+    assert (record.text, record.outlet) == ("ours", "Reuters")
+
+
 # --- incremental ------------------------------------------------------------------
 
 
