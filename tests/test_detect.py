@@ -740,44 +740,48 @@ def test_spaces_after_a_closing_full_stop_still_end_the_sentence(nlp, spaces: in
     ]
 
 
-def test_horizontal_bar_is_read_as_a_dash(nlp) -> None:
-    # spaCy's norms know the em dash but not U+2015; taken for a word, it wrecked the parse and the
-    # first report swallowed the second.
-    text = (
+# Texts whose quotes are checked in order, from the first: (text, the first quotes expected).
+SEQUENCES = [
+    pytest.param(
+        # spaCy's norms know the em dash but not U+2015; taken for a word, it wrecked the parse and
+        # the first report swallowed the second.
         "When reporters noted that the company had not paid any tax \u2015 as was true for most of the decade \u2015 "
-        "its founder boasted, \u201cThat makes us smart.\u201d"
-    )
-    assert [found(text, q) for q in run(nlp, text)] == [
-        expected_view(Q("the company had not paid any tax \u2015 as was true for most of the decade", "indirect", "noted", "reporters")),
-        expected_view(Q("That makes us smart.", "direct", "boasted", "its founder")),
-    ]
-
-
-def test_while_clause_after_a_quotation_and_its_cue_is_not_more_of_the_quote(nlp) -> None:
-    text = (
+        "its founder boasted, \u201cThat makes us smart.\u201d",
+        [
+            Q("the company had not paid any tax \u2015 as was true for most of the decade", "indirect", "noted", "reporters"),
+            Q("That makes us smart.", "direct", "boasted", "its founder"),
+        ],
+        id="horizontal-bar-is-a-dash",
+    ),
+    pytest.param(
         "Reporters pressed the president on the rights record. \u201cLook, he is doing what he has seen done\u2026\u201d "
-        "the president responded, while acknowledging that the general has been a \u201crough guy\u201d in the past."
-    )
-    assert [found(text, q) for q in run(nlp, text)] == [
-        expected_view(Q("Look, he is doing what he has seen done\u2026", "direct", "responded", "the president")),
-        expected_view(Q("the general has been a \u201crough guy\u201d in the past", "mixed", "acknowledging", "the president")),
-    ]
-
-
-def test_split_quote_is_joined_across_a_report_in_its_speakers_description(nlp) -> None:
-    text = (
+        "the president responded, while acknowledging that the general has been a \u201crough guy\u201d in the past.",
+        [
+            Q("Look, he is doing what he has seen done\u2026", "direct", "responded", "the president"),
+            Q("the general has been a \u201crough guy\u201d in the past", "mixed", "acknowledging", "the president"),
+        ],
+        id="while-clause-after-a-quotation-and-its-cue-is-not-the-quote",
+    ),
+    pytest.param(
         "''We shook hands with everybody out there,'' said Mr. Jones, who is regarded as something of a germaphobe. "
-        "''And some of these people had filthy hands.''"
-    )
-    quotes = run(nlp, text)
-    assert found(text, quotes[0]) == expected_view(
-        Q(("We shook hands with everybody out there,", "And some of these people had filthy hands."), "direct", "said", "Mr. Jones")
-    )
-
-
-def test_split_quote_is_not_joined_to_a_speaker_brought_in_between(nlp) -> None:
-    text = (
+        "''And some of these people had filthy hands.''",
+        [Q(("We shook hands with everybody out there,", "And some of these people had filthy hands."), "direct", "said", "Mr. Jones")],
+        id="split-quote-joined-across-a-report-in-the-speakers-description",
+    ),
+    pytest.param(
         '"Schools come first," said Ms. Ortiz. Her neighbor Dan Reyes said he agreed with the levy. '
-        '"I have two kids in the district."'
-    )
-    assert all(len(q.content_spans) == 1 for q in run(nlp, text))
+        '"I have two kids in the district."',
+        [
+            Q("Schools come first,", "direct", "said", "Ms. Ortiz"),
+            Q("he agreed with the levy", "indirect", "said", "Her neighbor"),
+            Q("I have two kids in the district.", "direct", "said", "Her neighbor"),
+        ],
+        id="split-quote-not-joined-to-a-speaker-brought-in-between",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), SEQUENCES)
+def test_detect_quotes_in_order(nlp, text: str, expected: list[Q]) -> None:
+    found_quotes = [found(text, q) for q in run(nlp, text)]
+    assert found_quotes[: len(expected)] == [expected_view(e) for e in expected]
