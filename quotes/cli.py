@@ -6,7 +6,6 @@ No extraction logic lives here; every command calls one library function.
 from __future__ import annotations
 
 import csv
-import functools
 import json
 import sys
 from collections.abc import Callable, Iterator
@@ -342,15 +341,12 @@ def ingest(
 
     if scheduler and engine != "dask":
         _fail(QuotesError("--scheduler needs --engine dask"))
-    if outlets and engine == "dask":
-        _fail(QuotesError("--outlets does not reach Dask workers; set QUOTES_OUTLETS to the file on every worker instead"))
-    extract = functools.partial(extract_articles, outlets=outlets) if outlets else extract_articles
 
     try:
         with _ingest_progress() as progress:
             report = run_ingest(
-                paths, db=db, model=model, batch_size=batch_size, progress=_IngestBar(progress), extract=extract,
-                workers=workers, engine=engine, scheduler=scheduler, parquet=parquet,  # type: ignore[arg-type]
+                paths, db=db, model=model, batch_size=batch_size, progress=_IngestBar(progress),
+                workers=workers, engine=engine, scheduler=scheduler, parquet=parquet, outlets=outlets,  # type: ignore[arg-type]
             )
     except QuotesError as error:
         _fail(error)

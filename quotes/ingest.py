@@ -27,7 +27,7 @@ from typing import Any, Literal, Protocol, TypeVar
 
 from quotes.api import DEFAULT_MODEL, extract_articles
 from quotes.errors import InputError, QuotesError
-from quotes.lexicon import default_outlets
+from quotes.lexicon import OutletGazetteer, load_outlets
 from quotes.read import read_paths
 from quotes.records import Article, IndexState, Quote
 from quotes.store import DEFAULT_DB, Store, default_key
@@ -136,11 +136,11 @@ def _iso_date(value: str | None) -> str | None:
     return value
 
 
-def _canonical_outlet(article: Article) -> Article:
+def _canonical_outlet(article: Article, outlets: OutletGazetteer) -> Article:
     """The outlet as the gazetteer names it ("nyt" -> "The New York Times"), so counts add up."""
     if not article.outlet:
         return article
-    known = default_outlets().lookup(article.outlet)
+    known = outlets.lookup(article.outlet)
     return dataclasses.replace(article, outlet=known.name) if known and known.name != article.outlet else article
 
 
@@ -184,9 +184,10 @@ class _Reader:
     set of hashes never holds more than the articles between reading and storing.
     """
 
-    def __init__(self, store: Store, paths: Sequence[str | Path]) -> None:
+    def __init__(self, store: Store, paths: Sequence[str | Path], outlets: OutletGazetteer) -> None:
         self.store = store
         self.paths = paths
+        self.outlets = outlets
         self.read = self.unchanged = 0
         self.failures: list[InputError] = []
         self.in_flight: set[str] = set()
@@ -213,7 +214,7 @@ class _Reader:
                     progress.advance(result, 0)  # it was counted as new: keep the bar honest
                 continue
             self.in_flight.add(result.content_hash)
-            yield _canonical_outlet(result)
+            yield _canonical_outlet(result, self.outlets)
 
     def stored(self, articles: Iterable[Article]) -> None:
         self.in_flight.difference_update(a.content_hash for a in articles)
@@ -260,6 +261,7 @@ def ingest(
     parquet: str | Path | None = None,
     full_parse: bool = False,
     cluster: bool = True,
+    outlets: str | Path | None = None,
 ) -> IngestReport:
     """Read, extract, store and cluster the articles in ``paths``.
 
@@ -286,6 +288,10 @@ def ingest(
             index is kept in the store, so memory stays flat either way;
             ``cluster=False`` only saves time, and the next ingest with
             clustering on clusters what was left out.
+        outlets: a TSV file of the user's own outlets (see
+            :func:`quotes.lexicon.load_outlets`): it names the outlets of the
+            articles' metadata and those the quotes came through. Not with
+            the dask engine, whose workers read ``QUOTES_OUTLETS`` instead.
 
     Raises:
         StoreError: the store cannot be opened or written.
@@ -293,6 +299,11 @@ def ingest(
     """
     started = time.monotonic()
     paths = list(paths)
+    if outlets is not None and engine == "dask":
+        raise QuotesError("--outlets does not reach Dask workers; set QUOTES_OUTLETS to the file on every worker instead")
+    gazetteer = load_outlets(outlets)  # a bad file fails here, before the store is touched
+    if outlets is not None:
+        extract = functools.partial(extract, outlets=str(outlets))
     if workers is None:
         workers = (os.cpu_count() or 1) if engine == "dask" and not scheduler else 1
     failures: list[InputError] = []
@@ -300,7 +311,7 @@ def ingest(
     with Store(db) as store, contextlib.ExitStack() as stack:
         clusters = _Clusters(store, enabled=cluster)
         store.speaker_key = clusters.speaker_key
-        reader = _Reader(store, paths)
+        reader = _Reader(store, paths, gazetteer)
         if progress is not None:
             progress.start(reader.count_new())
         articles = reader.articles(progress)

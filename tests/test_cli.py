@@ -14,6 +14,7 @@ from click.testing import CliRunner
 from quotes.api import extract_articles, load_pipeline
 from quotes.cli import JSONL_FIELDS, cli
 from quotes.records import Article
+from quotes.store import Filters, Store
 
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
@@ -353,3 +354,17 @@ def test_ingest_outlets_file_is_refused_with_dask(runner: CliRunner, tmp_path: P
     result = runner.invoke(cli, ["ingest", str(tmp_path), "--engine", "dask", "--outlets", str(outlets)])
     assert result.exit_code == 1
     assert "QUOTES_OUTLETS" in result.stderr
+
+
+def test_ingest_outlets_file_names_the_outlet_of_the_metadata(runner: CliRunner, tmp_path: Path) -> None:
+    outlets = write(tmp_path / "my-outlets.tsv", COURIER_ROW)
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    write(folder / "courier.txt", COURIER + "\n")
+    write(folder / "metadata.tsv", "file\ttitle\toutlet\tpublished\turl\ncourier.txt\tBridge to reopen\tthe Courier\t2026-05-01\t\n")
+    db = tmp_path / "quotes.db"
+    result = runner.invoke(cli, ["ingest", str(folder), "--db", str(db), "--outlets", str(outlets)])
+    assert result.exit_code == 0, result.output
+    with Store(db) as store:
+        (row,) = list(store.rows(Filters()))
+    assert (row["article_outlet"], row["quote_outlet"]) == ("The Valley Courier", "The Valley Courier")
