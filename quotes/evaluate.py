@@ -366,10 +366,15 @@ def score_article(
                 "gold_source": _content_text(text, item.source_spans),
                 "gold_cue": _content_text(text, item.cue_spans),
                 "gold_spans": [list(x) for x in item.content_spans],
+                "gold_type": types[g_index],
             }
+            if has_names:
+                entry.update(gold_speaker=item.speaker, gold_outlet=item.outlet)
             if g_index in matched_g:
                 quote = predicted[matched_g[g_index]]
-                entry.update(predicted=quote.content, speaker_mention=quote.speaker_mention, rule=quote.rule)
+                entry.update(
+                    predicted=quote.content, speaker_mention=quote.speaker_mention, speaker=quote.speaker, outlet=quote.outlet, rule=quote.rule
+                )
             score.details.append(entry)
         for p_index, quote in enumerate(predicted):
             if p_index not in matched_p:
@@ -379,6 +384,8 @@ def score_article(
                         "kind": "false",
                         "predicted": quote.content,
                         "speaker_mention": quote.speaker_mention,
+                        "speaker": quote.speaker,
+                        "outlet": quote.outlet,
                         "cue": quote.cue,
                         "rule": quote.rule,
                         "spans": [list(x) for x in quote.content_spans],

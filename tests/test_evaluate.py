@@ -448,6 +448,17 @@ def test_jsonl_gold_scores_speaker_and_outlet_accuracy(tmp_path: Path) -> None:
     assert figures["end_to_end"] == {"precision": 0.5, "recall": 0.5, "f1": 0.5}
 
 
+def test_jsonl_gold_details_show_both_names(tmp_path: Path) -> None:
+    gold_articles = read_jsonl_gold(_jsonl_gold(tmp_path))
+    kim = gold_articles[0].quotes[0]
+    found = Quote("kcna", "", kim.content_spans, "indirect", speaker_span=kim.source_spans[0], speaker="Kim Jong Un", outlet="Yonhap")
+    score = evaluate(gold_articles, fake_extractor({"kcna": [found]}), details=True)
+    matched = next(d for d in score.details if d["kind"] == "matched")
+    assert (matched["gold_speaker"], matched["speaker"]) == ("Kim Jong-un", "Kim Jong Un")
+    assert (matched["gold_outlet"], matched["outlet"]) == ("KCNA", "Yonhap")
+    assert matched["gold_type"] is None  # no quotation marks: reported speech
+
+
 @pytest.mark.parametrize(
     ("line", "problem"),
     [
