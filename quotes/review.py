@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import signal
 import subprocess
 import sys
 import tempfile
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -83,7 +85,15 @@ def serve(db: str | Path, *, host: str = "127.0.0.1", port: int = 8001, get: str
         command = [sys.executable, "-m", "datasette", "serve", str(db), "--metadata", str(metadata)]
         command += ["--setting", "facet_time_limit_ms", "1000"]
         command += ["--get", get] if get else ["--host", host, "--port", str(port)]
+        child = subprocess.Popen(command)
+        # A SIGTERM to us (a service manager, `kill`) must not leave Datasette serving on its own.
+        in_main_thread = threading.current_thread() is threading.main_thread()
+        previous = signal.signal(signal.SIGTERM, lambda *_: child.terminate()) if in_main_thread else None
         try:
-            return subprocess.run(command, check=False).returncode
+            return child.wait()
         except KeyboardInterrupt:
+            child.wait()  # Ctrl-C reached Datasette too, in the same process group
             return 0
+        finally:
+            if in_main_thread:
+                signal.signal(signal.SIGTERM, previous)

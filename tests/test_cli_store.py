@@ -5,6 +5,11 @@ from __future__ import annotations
 import csv
 import json
 import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -123,6 +128,37 @@ def test_cli_review_serves_facets(tmp_path: Path, capfd: pytest.CaptureFixture[s
     page = json.loads(capfd.readouterr().out)  # datasette runs as a child process
     assert [r["speaker"] for r in page["rows"]] == ["Kim Jong Un"]
     assert {"speaker", "article_outlet", "type"} <= set(page["facet_results"])
+
+
+def test_cli_review_stopped_with_sigterm_stops_datasette(tmp_path: Path) -> None:
+    pytest.importorskip("datasette")
+    db = tmp_path / "review.db"
+    Store(db).close()
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    review = subprocess.Popen(
+        [sys.executable, "-m", "quotes", "review", "--db", str(db), "--port", str(port)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    try:
+        assert _answers(port, within=60), "datasette never came up"
+        review.send_signal(signal.SIGTERM)
+        review.wait(timeout=30)
+        assert not _answers(port, within=0.5), "datasette still serves after quotes review was stopped"
+    finally:
+        review.kill()
+
+
+def _answers(port: int, *, within: float) -> bool:
+    """Whether something accepts connections on the port before ``within`` seconds pass (stopping early if so)."""
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        with socket.socket() as client:
+            if client.connect_ex(("127.0.0.1", port)) == 0:
+                return True
+        time.sleep(0.2)
+    return False
 
 
 def test_every_store_command_has_an_example() -> None:
