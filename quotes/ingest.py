@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import fcntl
 import functools
 import importlib
 import itertools
@@ -26,7 +27,7 @@ from pathlib import Path
 from typing import Any, Literal, Protocol, TypeVar
 
 from quotes.api import DEFAULT_MODEL, extract_articles
-from quotes.errors import InputError, QuotesError
+from quotes.errors import InputError, QuotesError, StoreError
 from quotes.lexicon import OutletGazetteer, load_outlets
 from quotes.read import read_paths
 from quotes.records import Article, IndexState, Quote
@@ -142,6 +143,33 @@ def _canonical_outlet(article: Article, outlets: OutletGazetteer) -> Article:
         return article
     known = outlets.lookup(article.outlet)
     return dataclasses.replace(article, outlet=known.name) if known and known.name != article.outlet else article
+
+
+@contextlib.contextmanager
+def _sole_writer(db: str | Path) -> Iterator[None]:
+    """Refuse a second ingest into the same store while one runs.
+
+    SQLite serialises the writes, but clusters are assigned from what a batch read
+    before it wrote: two ingests at once could give one utterance two clusters. The
+    lock is flock(2) on the store file itself, which SQLite's own fcntl locks ignore.
+    """
+    if str(db) == ":memory:":
+        yield
+        return
+    try:
+        lock = open(db, "ab")  # noqa: SIM115 (held for the whole ingest)
+    except OSError:
+        yield  # the store cannot be opened: Store says why, naming it
+        return
+    with lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise StoreError(f"{db}: another `quotes ingest` is writing to this store; run this one when it has finished") from None
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 def _batches(items: Iterable[T], size: int) -> Iterator[list[T]]:
@@ -308,7 +336,7 @@ def ingest(
         workers = (os.cpu_count() or 1) if engine == "dask" and not scheduler else 1
     failures: list[InputError] = []
     added = replaced = quotes = unchanged = 0
-    with Store(db) as store, contextlib.ExitStack() as stack:
+    with _sole_writer(db), Store(db) as store, contextlib.ExitStack() as stack:
         clusters = _Clusters(store, enabled=cluster)
         store.speaker_key = clusters.speaker_key
         reader = _Reader(store, paths, gazetteer)

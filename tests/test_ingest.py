@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+from quotes.errors import StoreError
 from quotes.ingest import ingest
 from quotes.records import Article, Quote
 from quotes.store import Filters, Store
@@ -82,6 +83,26 @@ def test_ingest_twice_adds_nothing(tmp_path: Path) -> None:
     second = ingest([tmp_path / "corpus"], db=db, extract=fake_extract, batch_size=2)
     assert (second.added, second.unchanged, second.quotes) == (0, 5, 0)
     assert second.totals == first.totals
+
+
+def test_a_second_ingest_into_a_store_being_written_is_refused(tmp_path: Path) -> None:
+    write_corpus(tmp_path / "corpus", 2)
+    db = tmp_path / "q.db"
+    ingest([tmp_path / "corpus"], db=db, extract=fake_extract)
+    # Another process ingesting holds the store's ingest lock (a child, so the lock is not ours).
+    holder = subprocess.Popen(
+        [sys.executable, "-c", f"import fcntl, sys, time; f = open({str(db)!r}, 'ab'); fcntl.flock(f, fcntl.LOCK_EX); print('held', flush=True); time.sleep(60)"],
+        stdout=subprocess.PIPE, text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline() == "held\n"
+        with pytest.raises(StoreError, match="another `quotes ingest` is writing to this store"):
+            ingest([tmp_path / "corpus"], db=db, extract=fake_extract)
+    finally:
+        holder.kill()
+        holder.wait()
+    # Once it is gone, ingesting works again.
+    assert ingest([tmp_path / "corpus"], db=db, extract=fake_extract).unchanged == 2
 
 
 def test_ingest_replaces_a_changed_article(tmp_path: Path) -> None:
