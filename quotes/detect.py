@@ -1156,6 +1156,17 @@ def _headline_cue(words: list[re.Match[str]], lexicon: CueLexicon, quoted: bool)
     return None
 
 
+_HEADLINE_PREPOSITIONS = {"to", "with", "about", "at", "on", "before", "in"}
+
+
+def _addressee_after_cue(words: list[re.Match[str]], cue_index: int, lexicon: CueLexicon) -> bool:
+    """A verb that reports only through a clause ("Speaks", "Talks"), followed by a preposition."""
+    form = words[cue_index].group().lower()
+    lemma = form[:-1] if form.endswith("s") else form
+    following = words[cue_index + 1].group().lower() if cue_index + 1 < len(words) else ""
+    return lemma not in lexicon.object_verbs and following in _HEADLINE_PREPOSITIONS
+
+
 def _in_name(doc: Doc, offset: int) -> bool:
     token = next((t for t in doc if t.idx == offset), None)
     return token is not None and token.ent_type_ in ("GPE", "ORG", "LOC", "FAC", "NORP", "WORK_OF_ART", "LAW", "EVENT")
@@ -1180,6 +1191,8 @@ def _headlines(
         cue_index = _headline_cue(words, lexicon, bool(line_regions)) if title_case else None
         if cue_index is not None and _in_name(doc, start + words[cue_index].start()):
             cue_index = None  # "United States", "Foreign Affairs": part of a name, not a verb
+        if cue_index is not None and _addressee_after_cue(words, cue_index, lexicon):
+            cue_index = None  # "Trump Speaks to North Koreans": whom he spoke to, not what he said
         colon = text.find(": ", start, body_end)
         if cue_index is not None and (colon < 0 or colon > start + words[cue_index].start()):
             cue = words[cue_index]

@@ -522,6 +522,10 @@ def test_detect_scare_quotes_and_titles_are_not_quotes(nlp, text: str) -> None:
         pytest.param("The committee considered the proposal for two hours.", id="considered-the-proposal"),
         pytest.param("She chose a former general as her running mate.", id="chose-a-running-mate"),
         pytest.param("The party maintained control of the state senate.", id="maintained-control"),
+        pytest.param(
+            "President Trump Speaks to North Koreans through Voice of America\n\nThe interview aired on Tuesday.",
+            id="headline-speaks-to-an-audience",
+        ),
     ],
 )
 def test_detect_objects_of_action_verbs_are_not_reports(nlp, text: str) -> None:
