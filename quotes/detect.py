@@ -30,7 +30,7 @@ from dataclasses import dataclass, replace
 from spacy.tokens import Doc, Span as SpacySpan, Token
 
 from quotes.lexicon import CueLexicon, cue_lexicon
-from quotes.marks import MAX_WORDS_OUTSIDE_DIRECT, QuoteRegion, find_regions, line_spans, words_outside
+from quotes.marks import QuoteRegion, find_regions, is_direct, line_spans
 from quotes.records import QuoteType, Span
 
 SUBJECT_DEPS = ("nsubj", "nsubjpass", "csubj")
@@ -787,8 +787,7 @@ def _combine(text: str, candidate: _Candidate, regions: list[QuoteRegion], used:
         if i not in used and overlap((r.inner_start, r.inner_end), extent) > 0
     ]
     if touching:
-        outside = words_outside(text, content, [r for i in touching for r in regions[i].pieces])
-        if outside <= MAX_WORDS_OUTSIDE_DIRECT or _circumstance_after_quote(text, extent, regions[touching[0]], regions[touching[-1]]):
+        if is_direct(text, content, [p for i in touching for p in regions[i].pieces]) or _circumstance_after_quote(text, extent, regions[touching[0]], regions[touching[-1]]):
             # The complement is (mostly) inside the quotation: a direct quote, cut at its marks.
             pieces = tuple(p for i in touching for p in regions[i].pieces)
             used.update(touching)

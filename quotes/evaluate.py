@@ -19,8 +19,8 @@ are absent). Precision is hits over predictions, recall hits over gold items.
 
 Gold items are typed the way the detector types its quotes, by the quotation
 marks of :mod:`quotes.marks` (every typography, the archive ``''...''`` too): an
-item whose content meets a quotation is direct when at most
-``MAX_WORDS_OUTSIDE_DIRECT`` word stands outside the marks, mixed otherwise
+item whose content meets a quotation is direct when nothing but one
+connective or article ("that", "the") stands outside the marks, mixed otherwise
 (reported speech with a quoted part); an item holding a double mark that
 could not be paired is direct. Recall is given for each.
 """
@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from quotes.errors import GoldError
-from quotes.marks import MAX_WORDS_OUTSIDE_DIRECT, QuoteRegion, find_regions, words_outside
+from quotes.marks import QuoteRegion, find_regions, is_direct
 from quotes.records import Article, Quote, Span
 
 MATCH_THRESHOLD = 0.5
@@ -69,7 +69,7 @@ class GoldQuote:
             # quotes with broken marks stay in the denominator rather than drop out of it.
             content = "".join(text[a:b] for a, b in self.content_spans)
             return "direct" if _DOUBLE_MARK_RE.search(content) else None
-        return "direct" if words_outside(text, self.content_spans, pieces) <= MAX_WORDS_OUTSIDE_DIRECT else "mixed"
+        return "direct" if is_direct(text, self.content_spans, pieces) else "mixed"
 
 
 @dataclass(frozen=True, slots=True)

@@ -215,12 +215,20 @@ def _continues(text: str, lines: list[Span], index: int) -> bool:
     return False
 
 
-# A content with more unquoted words than this around its quotations is a mixed quote, not a direct one.
-MAX_WORDS_OUTSIDE_DIRECT = 1
+# The one word that may stand outside the marks of a direct quote: a connective or an
+# article ('that "we will win"', 'the "Gang of Eight"'). Any other word ('torture "works"',
+# 'him "a liar"') makes the content a paraphrase with a quoted part: a mixed quote.
+CONNECTIVES = frozenset({"that", "to", "and", "but", "or", "so", "then", "also", "yet", "because", "as", "the", "a", "an"})
 
 
-def words_outside(text: str, content: Iterable[Span], quoted: Iterable[Span]) -> int:
+def unquoted_words(text: str, content: Iterable[Span], quoted: Iterable[Span]) -> list[str]:
     """Words of the content that stand outside every quotation (``quoted`` are the insides of the marks)."""
     covered = {i for a, b in quoted for i in range(a - 1, b + 1)}
     outside = "".join(ch if i not in covered else " " for a, b in content for i, ch in enumerate(text[a:b], start=a))
-    return len(re.findall(r"\w+", outside))
+    return re.findall(r"\w+", outside)
+
+
+def is_direct(text: str, content: Iterable[Span], quoted: Iterable[Span]) -> bool:
+    """Whether the content is a quotation: nothing outside its marks but one connective."""
+    words = unquoted_words(text, content, quoted)
+    return not words or (len(words) == 1 and words[0].lower() in CONNECTIVES)

@@ -392,6 +392,11 @@ MIXED = [
         id="concession-after-the-fragment-is-the-writers",
     ),
     pytest.param(
+        'The general declared that torture "works."',
+        Q('torture "works."', "mixed", "declared", "The general", quoted=("works.",)),
+        id="a-subject-outside-the-marks-makes-it-mixed",
+    ),
+    pytest.param(
         'The senator said he opposed "self-deportation," which his rivals had long championed.',
         Q('he opposed "self-deportation,"', "mixed", "said", "The senator", quoted=("self-deportation,",)),
         id="relative-clause-after-the-fragment-is-the-writers",
