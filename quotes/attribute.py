@@ -42,7 +42,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span as SpacySpan, Token
 from spacy.vocab import Vocab
 
-from quotes.detect import DATELINE_RE, QUOTE_CHARS, Detection, cue_span, furniture_spans, mention_span, overlap
+from quotes.detect import DATELINE_RE, QUOTE_CHARS, Detection, cue_span, furniture_spans, mention_span, overlap, same_sentence
 from quotes.lexicon import CueLexicon, Outlet, OutletGazetteer, cue_lexicon, default_outlets, default_people, person_key
 from quotes.records import Quote, Span
 
@@ -622,7 +622,7 @@ def _repair_mention(
         if introducer is not None:
             found_cue, found_speaker = introducer
             return dataclasses.replace(detection, cue_span=found_cue, speaker_span=found_speaker), "colon-introducer"
-        previous = _continued(text, earlier, detection)
+        previous = _continued(doc, text, earlier, detection)
         if previous is not None:
             return dataclasses.replace(detection, cue_span=previous.cue_span, speaker_span=previous.speaker_span), "continuation"
         return detection, None
@@ -859,7 +859,7 @@ def _colon_introducer(doc: Doc, text: str, detection: Detection) -> tuple[Span, 
 MAX_CONTINUATION_LINES = 3
 
 
-def _continued(text: str, earlier: list[Detection], detection: Detection) -> Detection | None:
+def _continued(doc: Doc, text: str, earlier: list[Detection], detection: Detection) -> Detection | None:
     """The attribution a quotation with no cue continues, if any.
 
     In its paragraph: the last quotation with a speaker, else the last attribution of any kind
@@ -876,7 +876,7 @@ def _continued(text: str, earlier: list[Detection], detection: Detection) -> Det
     if paragraph:
         quoted = [d for d in paragraph if d.type in ("direct", "mixed")]
         last = paragraph[-1]
-        if quoted and quoted[-1] is not last and not _SENTENCE_END_RE.search(text, _end(quoted[-1]), last.content_spans[0][0]):
+        if quoted and quoted[-1] is not last and same_sentence(doc, _end(quoted[-1]) - 1, _start(last)):
             return quoted[-1]  # the later attribution sits in the quotation's own sentence
         return last
     last = before[-1]
@@ -898,7 +898,9 @@ def _appositive_person(index: _ArticleIndex, head: Token | None) -> _Person | No
     return None
 
 
-_SENTENCE_END_RE = re.compile(r"[.!?][\"'\u201d\u2019]*\s+[\"'\u201c\u2018]*[A-Z]")
+def _start(detection: Detection) -> int:
+    """Where the attribution begins in the text: its content, cue or speaker, whichever is first."""
+    return min(span[0] for span in (detection.content_spans[0], detection.cue_span, detection.speaker_span) if span is not None)
 
 
 def _end(detection: Detection) -> int:

@@ -140,7 +140,7 @@ def detect(
             found = replace(found, quoted_spans=found.quoted_spans + tuple(p for i in inner for p in regions[i].pieces))
         detections.append(found)
     detections.extend(_headlines(doc, text, lexicon, regions, furniture, detections))
-    merged = _merge_split_quotes(text, sorted(detections, key=lambda d: d.content_spans[0]))
+    merged = _merge_split_quotes(doc, text, sorted(detections, key=lambda d: d.content_spans[0]))
     headline_lines = [span for span, title_case in _headline_lines(text, furniture) if title_case]
     kept = [
         replace(d, headline=True) if not d.headline and _inside_any(d.content_spans[0][0], headline_lines) else d
@@ -768,6 +768,14 @@ def _is_trimmable(token: Token) -> bool:
 # --- quotations meet cues ---------------------------------------------------------
 
 
+def same_sentence(doc: Doc, first: int, second: int) -> bool:
+    """Whether two character offsets of ``doc`` fall in one sentence of the parse."""
+    spans = [doc.char_span(offset, offset + 1, alignment_mode="expand") for offset in (first, second)]
+    if any(span is None or not len(span) for span in spans):
+        return False
+    return spans[0][0].sent.start == spans[1][0].sent.start
+
+
 def overlap(a: Span, b: Span) -> int:
     return max(0, min(a[1], b[1]) - max(a[0], b[0]))
 
@@ -831,7 +839,8 @@ def _combine(text: str, candidate: _Candidate, regions: list[QuoteRegion], used:
 _SUBORDINATORS_RE = re.compile(r"[\s,]*(when|as|after|before|while|because|since|until|if)\b", re.IGNORECASE)
 
 
-_SCENE_AFTER_QUOTE_RE = re.compile(r"[\s,]*(when|after|before|while|because|since|until|amid|following|during)\b", re.IGNORECASE)
+# A headline's or fragment's scene: when it was said. A reason ("because ...") may still be the speaker's.
+_SCENE_AFTER_QUOTE_RE = re.compile(r"[\s,]*(when|after|before|while|until|amid|following|during)\b", re.IGNORECASE)
 
 
 def _circumstance_after_quote(text: str, extent: Span, first: QuoteRegion, last: QuoteRegion) -> bool:
@@ -843,7 +852,7 @@ def _circumstance_after_quote(text: str, extent: Span, first: QuoteRegion, last:
 # After a report's last quotation, a concession, a non-restrictive relative or a dash aside is the writer's.
 # American style puts the comma inside the closing mark ('"about right," though').
 _WRITER_TAIL_RE = re.compile(
-    r"(?:,|(?<=,\")|(?<=,\u201d)|(?<=,''))\s*(though|although|whereas|while|which)\b|\s[\u2014\u2015]|\s--?\s"
+    r"(?:,|(?<=,\")|(?<=,\u201d)|(?<=,''))\s*(though|although|whereas|while|which)\b|\s[\u2013\u2014\u2015]|\s--?\s"
 )
 
 
@@ -1144,26 +1153,26 @@ def _headline_lines(text: str, furniture: list[Span]) -> Iterator[tuple[Span, bo
             yield (offset, offset + len(line)), title_case
 
 
-def _headline_cue(words: list[re.Match[str]], lexicon: CueLexicon, quoted: bool) -> int | None:
-    """Index of the headline's cue word: a present-tense reporting verb ("Says", "Warns")."""
+def _headline_cue(words: list[re.Match[str]], lexicon: CueLexicon, quoted: bool) -> tuple[int, str] | None:
+    """Index and lemma of the headline's cue word: a present-tense reporting verb ("Says", "Warns")."""
     for index, word in enumerate(words[1:], start=1):
         form = word.group().lower()
         for lemma in (form[:-2] if form.endswith("es") else None, form[:-1] if form.endswith("s") else None):
             cue_class = lexicon.verb_class(lemma) if lemma else None
             if cue_class == "speech" or (cue_class is not None and quoted):
-                return index
+                return index, lemma
     return None
 
 
-_HEADLINE_PREPOSITIONS = {"to", "with", "about", "at", "on", "before", "in"}
+# Verbs that take an audience ("Speaks to North Koreans", "Talks With Donors") and those words.
+_AUDIENCE_VERBS = {"speak", "talk"}
+_AUDIENCE_WORDS = {"to", "with", "before"}
 
 
-def _addressee_after_cue(words: list[re.Match[str]], cue_index: int, lexicon: CueLexicon) -> bool:
-    """A verb that reports only through a clause ("Speaks", "Talks"), followed by a preposition."""
-    form = words[cue_index].group().lower()
-    lemma = form[:-1] if form.endswith("s") else form
+def _addressee_after_cue(words: list[re.Match[str]], cue_index: int, lemma: str) -> bool:
+    """ "Trump Speaks to North Koreans": the verb's audience follows it, not what was said."""
     following = words[cue_index + 1].group().lower() if cue_index + 1 < len(words) else ""
-    return lemma not in lexicon.object_verbs and following in _HEADLINE_PREPOSITIONS
+    return lemma in _AUDIENCE_VERBS and following in _AUDIENCE_WORDS
 
 
 def _in_name(doc: Doc, offset: int) -> bool:
@@ -1187,10 +1196,11 @@ def _headlines(
         body_end = start + (_HEADLINE_SUFFIX_RE.search(line).start() if _HEADLINE_SUFFIX_RE.search(line) else len(line))
         line_regions = [r for r in regions if start <= r.start < end]
         words = list(re.finditer(r"\S+", text[start:body_end]))
-        cue_index = _headline_cue(words, lexicon, bool(line_regions)) if title_case else None
+        found_cue = _headline_cue(words, lexicon, bool(line_regions)) if title_case else None
+        cue_index = found_cue[0] if found_cue is not None else None
         if cue_index is not None and _in_name(doc, start + words[cue_index].start()):
             cue_index = None  # "United States", "Foreign Affairs": part of a name, not a verb
-        if cue_index is not None and _addressee_after_cue(words, cue_index, lexicon):
+        if found_cue is not None and _addressee_after_cue(words, *found_cue):
             cue_index = None  # "Trump Speaks to North Koreans": whom he spoke to, not what he said
         colon = text.find(": ", start, body_end)
         if cue_index is not None and (colon < 0 or colon > start + words[cue_index].start()):
@@ -1262,22 +1272,22 @@ def _opens_paragraph(text: str, offset: int) -> bool:
 # --- quotes split by their attribution -------------------------------------------
 
 
-def _merge_split_quotes(text: str, detections: list[Detection]) -> list[Detection]:
+def _merge_split_quotes(doc: Doc, text: str, detections: list[Detection]) -> list[Detection]:
     """Join a quotation split by its attribution into one quote with two pieces.
 
     "'We will win,' he said, 'and soon.'" and '"A," she said. "B."' are one
     attribution: the second quotation follows the first's cue in the same
     paragraph, with nothing but the attribution between them. A report inside
-    that attribution ("said Mr. Trump, who is regarded as a germaphobe") stays
-    a quote of its own and does not keep the two pieces apart, unless it
-    brings in a speaker of its own.
+    that attribution's sentence ("said Mr. Trump, who is regarded as a
+    germaphobe") stays a quote of its own and does not keep the two pieces
+    apart, unless it brings in a speaker of its own.
     """
     merged: list[Detection] = []
     for detection in detections:
         first = len(merged) - 1
         while first >= 0 and merged[first].type == "indirect" and _same_or_no_speaker(text, merged[first]):
             first -= 1
-        if first >= 0 and _continues_quote(text, merged[first], detection):
+        if first >= 0 and _continues_quote(text, merged[first], detection) and _inside_attribution(doc, merged[first], merged[first + 1 :]):
             previous = merged[first]
             merged[first] = replace(
                 previous,
@@ -1293,6 +1303,12 @@ def _same_or_no_speaker(text: str, detection: Detection) -> bool:
     """No speaker, or a relative pronoun ("said X, who ...") standing for the one already named."""
     span = detection.speaker_span
     return span is None or text[span[0] : span[1]].lower() in ("who", "which", "that")
+
+
+def _inside_attribution(doc: Doc, quote: Detection, between: list[Detection]) -> bool:
+    """Whether the reports between two pieces all sit in the sentence of the first piece's cue."""
+    cue = quote.cue_span
+    return cue is not None and all(same_sentence(doc, cue[0], d.content_spans[0][0]) for d in between)
 
 
 MAX_SPLIT_GAP = 200

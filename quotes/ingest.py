@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import fcntl
 import functools
 import importlib
 import itertools
@@ -32,6 +31,11 @@ from quotes.lexicon import OutletGazetteer, load_outlets
 from quotes.read import read_paths
 from quotes.records import Article, IndexState, Quote
 from quotes.store import DEFAULT_DB, Store, default_key
+
+try:
+    import fcntl
+except ImportError:  # Windows: ingests are not guarded against each other
+    fcntl = None  # type: ignore[assignment]
 
 Extractor = Callable[..., Iterable[tuple[Article, list[Quote]]]]
 T = TypeVar("T")
@@ -153,8 +157,8 @@ def _sole_writer(db: str | Path) -> Iterator[None]:
     before it wrote: two ingests at once could give one utterance two clusters. The
     lock is flock(2) on the store file itself, which SQLite's own fcntl locks ignore.
     """
-    if str(db) == ":memory:":
-        yield
+    if str(db) == ":memory:" or fcntl is None:
+        yield  # nothing another process could write to, or no flock (Windows)
         return
     try:
         lock = open(db, "ab")  # noqa: SIM115 (held for the whole ingest)
@@ -166,6 +170,9 @@ def _sole_writer(db: str | Path) -> Iterator[None]:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             raise StoreError(f"{db}: another `quotes ingest` is writing to this store; run this one when it has finished") from None
+        except OSError:
+            yield  # a file system without flock: ingest unguarded rather than not at all
+            return
         try:
             yield
         finally:

@@ -92,7 +92,13 @@ def serve(db: str | Path, *, host: str = "127.0.0.1", port: int = 8001, get: str
         try:
             return child.wait()
         except KeyboardInterrupt:
-            child.wait()  # Ctrl-C reached Datasette too, in the same process group
+            # Ctrl-C at a terminal reaches Datasette too; a SIGINT sent to us alone does not.
+            child.terminate()
+            try:
+                child.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                child.kill()
+                child.wait()
             return 0
         finally:
             if in_main_thread:

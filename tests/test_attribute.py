@@ -152,6 +152,13 @@ MENTIONS = [
         id="continuation-takes-a-report-in-a-sentence-of-its-own",
     ),
     pytest.param(
+        "\u201cSchools come first,\u201d said Maria Ortiz. The levy is fair, her neighbor, Dan Reyes, said. "
+        "\u201cI have two kids in the district.\u201d",
+        "I have two kids",
+        R("her neighbor", "Dan Reyes", rule="continuation"),
+        id="continuation-takes-a-report-whose-content-opens-its-sentence",
+    ),
+    pytest.param(
         "The company's chief executive, Jane Doe, told analysts that sales would rise.",
         "sales would rise",
         R("The company's chief executive", "Jane Doe", rule="appositive-name"),

@@ -130,7 +130,8 @@ def test_cli_review_serves_facets(tmp_path: Path, capfd: pytest.CaptureFixture[s
     assert {"speaker", "article_outlet", "type"} <= set(page["facet_results"])
 
 
-def test_cli_review_stopped_with_sigterm_stops_datasette(tmp_path: Path) -> None:
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT])
+def test_cli_review_stopped_by_a_signal_stops_datasette(tmp_path: Path, stop: signal.Signals) -> None:
     pytest.importorskip("datasette")
     db = tmp_path / "review.db"
     Store(db).close()
@@ -143,7 +144,7 @@ def test_cli_review_stopped_with_sigterm_stops_datasette(tmp_path: Path) -> None
     )
     try:
         assert _answers(port, within=60), "datasette never came up"
-        review.send_signal(signal.SIGTERM)
+        review.send_signal(stop)  # to quotes alone, not its process group
         review.wait(timeout=30)
         assert not _answers(port, within=0.5), "datasette still serves after quotes review was stopped"
     finally:
@@ -176,7 +177,7 @@ def test_extract_ids_are_the_stores_quote_ids_and_feed_dedupe(ingested: Path) ->
     stored = {json.loads(line)["quote_id"] for line in exported.stdout.splitlines()}
     ids = [json.loads(line)["id"] for line in extracted.stdout.splitlines()]
     assert ids and set(ids) <= stored
-    # extract's lines go straight into dedupe, one cluster per utterance
+    # extract's lines go straight into dedupe: every quote lands in a cluster
     clustered = runner.invoke(cli, ["dedupe", "-"], input=extracted.stdout)
     assert clustered.exit_code == 0, clustered.output
     clusters = [json.loads(line) for line in clustered.stdout.splitlines()]

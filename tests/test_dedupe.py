@@ -238,6 +238,11 @@ def test_record_reads_the_lines_quotes_itself_writes(line):
     assert record.outlet == line.get("outlet", line.get("article_outlet"))
 
 
+def test_record_takes_the_outlet_an_export_line_appeared_in_before_the_one_it_came_through():
+    line = {"quote_id": "q1", "quote": "We are on schedule.", "quote_outlet": "Reuters", "article_outlet": "Valley Courier"}
+    assert DedupeRecord.from_dict(line).outlet == "Valley Courier"
+
+
 def test_record_prefers_its_own_field_names_to_the_aliases():
     record = DedupeRecord.from_dict({"id": "1", "text": "ours", "content": "theirs", "outlet": "Reuters", "quote_outlet": "AP"})
     assert (record.text, record.outlet) == ("ours", "Reuters")

@@ -412,6 +412,11 @@ MIXED = [
         ),
         id="pair-of-dashes-is-an-aside-inside-the-report",
     ),
+    pytest.param(
+        'The mayor said the plan was "about right" \u2013 few lawmakers shared her confidence.',
+        Q('the plan was "about right"', "mixed", "said", "The mayor", quoted=("about right",)),
+        id="spaced-en-dash-after-the-fragment-is-the-writers",
+    ),
 ]
 
 
@@ -787,6 +792,11 @@ SEQUENCES = [
         ],
         id="split-quote-not-joined-to-a-speaker-brought-in-between",
     ),
+    pytest.param(
+        '"A deal is close," said Smith. It was reported that talks had stalled. "We will sign soon."',
+        [Q("A deal is close,", "direct", "said", "Smith"), Q("talks had stalled", "indirect", "reported", None)],
+        id="split-quote-not-joined-across-a-report-in-a-sentence-of-its-own",
+    ),
 ]
 
 
@@ -794,3 +804,10 @@ SEQUENCES = [
 def test_detect_quotes_in_order(nlp, text: str, expected: list[Q]) -> None:
     found_quotes = [found(text, q) for q in run(nlp, text)]
     assert found_quotes[: len(expected)] == [expected_view(e) for e in expected]
+
+
+def test_headline_says_followed_by_a_preposition_is_still_a_quote(nlp) -> None:
+    # Only verbs that take an audience ("Speaks to", "Talks With") lose their headline cue to a preposition.
+    text = "Trump Says in Interview He Will Not Resign\n\nThe interview aired on Tuesday."
+    (quote,) = run(nlp, text)
+    assert quote.cue == "Says" and quote.content.endswith("He Will Not Resign")
