@@ -474,7 +474,9 @@ def _according_to(doc: Doc, according: Token) -> _Candidate | None:
 
 _OBJECT_DEPS = {"dobj", "dative", "prep", "xcomp", "oprd", "attr", "acomp", "pcomp"}
 MIN_OBJECT_TOKENS = 2
-_CLAUSE_MARKS = {"when", "if", "because", "while", "although", "though", "unless", "since", "as"}
+# Subordinate clauses on the cue that still belong to what was reported: its conditions and reasons
+# ("said there remains a difference, when it comes to ..."). A contrast ("..., while critics ...") is the writer's.
+_CONDITION_MARKS = {"when", "if", "because", "unless", "since", "as"}
 _REASON_MARKS = {"because", "since"}
 
 
@@ -518,7 +520,7 @@ def _complement_tokens(cue: Token, complement: Token, lexicon: CueLexicon) -> li
             tokens.extend(doc[complement.right_edge.i + 1 : child.left_edge.i])  # the ", and" between
             tokens.extend(_without_asides(child))
         elif child.dep_ == "advcl" and any(
-            c.dep_ == "mark" and c.lower_ in (_CLAUSE_MARKS if complement.i > cue.i else _REASON_MARKS) for c in child.children
+            c.dep_ == "mark" and c.lower_ in (_CONDITION_MARKS if complement.i > cue.i else _REASON_MARKS) for c in child.children
         ):
             # After a quotation and its cue, only a reason still belongs to the report; "while ..." is the
             # writer's ('"...," Trump responded, while acknowledging that ...').

@@ -797,6 +797,16 @@ SEQUENCES = [
         [Q("A deal is close,", "direct", "said", "Smith"), Q("talks had stalled", "indirect", "reported", None)],
         id="split-quote-not-joined-across-a-report-in-a-sentence-of-its-own",
     ),
+    pytest.param(
+        "The governor said the budget was balanced, while critics pointed to a growing deficit.",
+        [Q("the budget was balanced", "indirect", "said", "The governor")],
+        id="contrast-clause-on-the-cue-is-not-the-report",
+    ),
+    pytest.param(
+        "The company said sales rose in March, although analysts expect a slower summer.",
+        [Q("sales rose in March", "indirect", "said", "The company")],
+        id="concession-clause-on-the-cue-is-not-the-report",
+    ),
 ]
 
 
