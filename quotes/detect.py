@@ -1199,11 +1199,12 @@ def _headlines(
         line_regions = [r for r in regions if start <= r.start < end]
         words = list(re.finditer(r"\S+", text[start:body_end]))
         found_cue = _headline_cue(words, lexicon, bool(line_regions)) if title_case else None
+        if found_cue is not None and (
+            _in_name(doc, start + words[found_cue[0]].start())  # "United States", "Foreign Affairs": part of a name
+            or _addressee_after_cue(words, *found_cue)  # "Trump Speaks to North Koreans": whom, not what
+        ):
+            found_cue = None
         cue_index = found_cue[0] if found_cue is not None else None
-        if cue_index is not None and _in_name(doc, start + words[cue_index].start()):
-            cue_index = None  # "United States", "Foreign Affairs": part of a name, not a verb
-        if found_cue is not None and _addressee_after_cue(words, *found_cue):
-            cue_index = None  # "Trump Speaks to North Koreans": whom he spoke to, not what he said
         colon = text.find(": ", start, body_end)
         if cue_index is not None and (colon < 0 or colon > start + words[cue_index].start()):
             cue = words[cue_index]
