@@ -20,7 +20,7 @@ from rich.text import Text
 from quotes.api import DEFAULT_MODEL, extract_articles
 from quotes.errors import InputError, QuotesError
 from quotes.read import read_paths
-from quotes.records import Article, Quote
+from quotes.records import Article, Link, Quote
 
 if TYPE_CHECKING:
     from rich.progress import Progress, Task, TaskID
@@ -46,6 +46,7 @@ JSONL_FIELDS = (
     "speaker",
     "speaker_role",
     "outlet",
+    "via",
     "confidence",
     "quoted_spans",
     "rule",
@@ -172,7 +173,15 @@ def _print_table(article: Article, found: list[Quote]) -> None:
 @model_option
 @outlets_option
 @click.option("--full-parse", is_flag=True, help="Parse all the text, not just paragraphs that may hold a quote (the reference for the default).")
-def evaluate(gold: str, as_json: bool, details: str | None, model: str, outlets: str | None, full_parse: bool) -> None:
+@click.option(
+    "--convention",
+    type=click.Choice(["relay", "polnear"]),
+    help="Whose mention is the source of a relayed quote: the speaker's (relay) or the outer relay's (polnear) "
+    "[default: polnear for a brat folder, relay for JSON Lines].",
+)
+def evaluate(
+    gold: str, as_json: bool, details: str | None, model: str, outlets: str | None, full_parse: bool, convention: str | None
+) -> None:
     """Score extraction against annotated articles (a brat folder like PolNeAR's, or gold JSON Lines).
 
     Example: quotes evaluate ../shared/polnear/dev
@@ -187,6 +196,7 @@ def evaluate(gold: str, as_json: bool, details: str | None, model: str, outlets:
             gold_articles,
             lambda articles: extract_articles(articles, model=model, full_parse=full_parse, outlets=outlets),
             details=details is not None,
+            convention=convention or ("polnear" if Path(gold).is_dir() else "relay"),
         )
     except QuotesError as error:
         _fail(error)
@@ -249,6 +259,7 @@ def filter_options(command: Callable[..., None]) -> Callable[..., None]:
     options = [
         click.option("--speaker", help="Only quotes whose speaker's name contains this (any case)."),
         click.option("--outlet", help="Only quotes whose article's (or quote's) outlet contains this."),
+        click.option("--via", help="Only quotes whose relay chain has a link (speaker, outlet, wire, publisher) whose name contains this."),
         click.option("--since", callback=_iso_date, help="Only articles dated on or after this date (YYYY[-MM[-DD]])."),
         click.option("--until", callback=_iso_date, help="Only articles dated on or before this date."),
         click.option("--type", "quote_type", type=click.Choice(["direct", "indirect", "mixed"]), help="Only quotes of this type."),
@@ -400,6 +411,7 @@ def _filters(text: str | None = None, **options: str | None) -> Filters:
         text=text,
         speaker=options.get("speaker"),
         outlet=options.get("outlet"),
+        via=options.get("via"),
         since=options.get("since"),
         until=options.get("until"),
         type=options.get("quote_type"),
@@ -480,6 +492,20 @@ def speakers(limit: int, db: str, **filters: str | None) -> None:
     stdout.print(table)
 
 
+def _chain(via: tuple[Link, ...]) -> Text:
+    """A relay chain, one link after another: who, as named here, by which cue."""
+    chain = Text()
+    for position, link in enumerate(via):
+        if position:
+            chain.append(" \u2192 ", style="dim")
+        chain.append(link.name or link.mention or "unknown", style="bold cyan" if link.role == "speaker" else "magenta")
+        detail = [link.kind if link.role == "relay" else link.role]
+        if link.cue:
+            detail.append(f"“{link.cue}”")
+        chain.append(f" ({', '.join(detail)})", style="dim")
+    return chain
+
+
 def _paragraph_bounds(text: str, start: int, end: int, *, around: int = 1) -> tuple[int, int]:
     """The paragraph(s) holding text[start:end], plus ``around`` paragraphs either side."""
     left = start
@@ -522,7 +548,9 @@ def show(quote_id: str, db: str, around: int) -> None:
     if quote.speaker_mention and quote.speaker_mention != quote.speaker:
         speaker.append(f"  (named here as “{quote.speaker_mention}”)", style="dim")
     header.add_row("speaker", speaker)
-    if row["quote_outlet"]:
+    if quote.via:
+        header.add_row("via", _chain(quote.via))
+    elif row["quote_outlet"]:
         header.add_row("via", Text(row["quote_outlet"], style="magenta"))
     header.add_row("type", Text(f"{quote.type}, cue “{quote.cue}”" if quote.cue else quote.type))
     if row["cluster_id"]:
@@ -538,6 +566,9 @@ def show(quote_id: str, db: str, around: int) -> None:
         marks.append((*quote.speaker_span, "bold cyan underline", "speaker"))
     if quote.cue_span:
         marks.append((*quote.cue_span, "bold green", "cue"))
+    for link in quote.via:
+        if link.role != "speaker" and link.span:
+            marks.append((*link.span, "bold magenta", "via"))
     body = Text()
     position = left
     for start, end, style, label in sorted(m for m in marks if left <= m[0] < right):

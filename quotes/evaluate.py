@@ -6,7 +6,10 @@ Two gold formats are read:
   ``attributions/NAME_ANNOTATOR.ann``): Attribution events with their
   Content, Source and Cue spans;
 * JSON Lines, one article per line (``text``, or ``file``/``path`` relative to
-  the gold file), with ``quotes``: content spans, speaker and outlet.
+  the gold file, or ``doc`` naming ``articles/DOC.txt`` beside it as in
+  ``shared/news-dev``), with ``quotes``: content spans (``content_spans`` or
+  ``content``), the speaker mention (``speaker_span`` or ``source``), speaker
+  and outlet, and any other right answers in ``speaker_alts`` / ``outlet_alts``.
 
 The matching rule is fixed so figures compare with other systems: per article
 the first ``.ann`` in sorted order; a prediction and a gold item match
@@ -16,6 +19,16 @@ when both contents are equal after trimming whitespace, quotation marks,
 punctuation and a leading "that", case-folded; an attribution is correct when
 matched and the predicted speaker mention overlaps the gold source (or both
 are absent). Precision is hits over predictions, recall hits over gold items.
+
+Which mention counts as the source depends on the annotation convention.
+In the relay convention (``shared/news-dev``, ``corpora/gold.jsonl``) a relay
+is folded into one attribution whose source is the speaker ("Kim said C,
+KCNA reported": Kim). PolNeAR keeps the outer attribution's source (KCNA), so
+with ``convention="polnear"`` a quote's outermost relay mention is compared
+instead. Speaker and outlet names (JSON Lines gold) are right when equal after
+:func:`name_tokens`, or when their token-set ratio is at least
+:data:`NAME_RATIO`, or when they equal one of the listed alternatives; no name
+is right only against no name.
 
 Gold items are typed the way the detector types its quotes, by the quotation
 marks of :mod:`quotes.marks` (every typography, the archive ``''...''`` too): an
@@ -35,11 +48,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from rapidfuzz import fuzz
+
 from quotes.errors import GoldError
 from quotes.marks import QuoteRegion, find_regions, is_direct
 from quotes.records import Article, Quote, Span
 
 MATCH_THRESHOLD = 0.5
+#: Token-set similarity (0-100) at which two names count as one (shared/news-dev/score.py's rule).
+NAME_RATIO = 90
+CONVENTIONS = ("relay", "polnear")
 _DOUBLE_MARK_RE = re.compile("[\"\u201c\u201d\u201e\u00ab\u00bb]|``|''")
 _EDGE_CHARS = " \t\n\u00a0\"'`\u201c\u201d\u2018\u2019\u00ab\u00bb.,;:!?()[]-\u2013\u2014\u2026"
 
@@ -55,6 +73,8 @@ class GoldQuote:
     cue_spans: tuple[Span, ...] = ()
     speaker: str | None = None
     outlet: str | None = None
+    speaker_alts: tuple[str | None, ...] = ()
+    outlet_alts: tuple[str | None, ...] = ()
 
     def quotation_type(self, text: str, regions: Iterable[QuoteRegion]) -> str | None:
         """ "direct" or "mixed" when the content meets a quotation of ``regions``; None for reported speech only."""
@@ -229,7 +249,7 @@ def read_jsonl_gold(path: Path) -> list[GoldArticle]:
             record = json.loads(line)
         except json.JSONDecodeError as exc:
             raise GoldError(f"{where}: not JSON ({exc.msg})") from None
-        name = record.get("file") or record.get("path")
+        name = record.get("file") or record.get("path") or (f"articles/{record['doc']}.txt" if record.get("doc") else None)
         if "text" in record:
             text = record["text"]
         elif name:
@@ -238,21 +258,36 @@ def read_jsonl_gold(path: Path) -> list[GoldArticle]:
             except OSError as exc:
                 raise GoldError(f"{where}: cannot read article {name} ({exc.strerror})") from None
         else:
-            raise GoldError(f"{where}: a gold line needs `text` or `file`")
-        quotes = tuple(
-            GoldQuote(
-                content_spans=_span_list(q.get("content_spans"), where),
-                source_spans=_span_list(q.get("speaker_span"), where),
-                cue_spans=_span_list(q.get("cue_span"), where),
-                speaker=q.get("speaker"),
-                outlet=q.get("outlet"),
-            )
-            for q in record.get("quotes", [])
-        )
-        article_id = str(record.get("id") or name or f"{path.name}:{number}")
+            raise GoldError(f"{where}: a gold line needs `text`, `file` or `doc`")
+        quotes = tuple(_gold_quote(q, where) for q in record.get("quotes", []))
+        article_id = str(record.get("id") or record.get("doc") or name or f"{path.name}:{number}")
         path_value = str(path.parent / name) if name else None
-        articles.append(GoldArticle(Article(id=article_id, text=text, path=path_value), quotes))
+        article = Article(
+            id=article_id,
+            text=text,
+            path=path_value,
+            outlet=record.get("outlet"),
+            published=record.get("date") or record.get("published"),
+            url=record.get("url"),
+        )
+        articles.append(GoldArticle(article, quotes))
     return articles
+
+
+def _gold_quote(item: dict[str, Any], where: str) -> GoldQuote:
+    """One gold item in either layout: this project's (``content_spans``) or news-dev's (``content``)."""
+    cue = item.get("cue_span")
+    if cue is None and isinstance(item.get("cue"), list):
+        cue = item["cue"]  # news-dev gives the cue as spans and its words as cue_text
+    return GoldQuote(
+        content_spans=_span_list(item.get("content_spans", item.get("content")), where),
+        source_spans=_span_list(item.get("speaker_span", item.get("source")), where),
+        cue_spans=_span_list(cue, where),
+        speaker=item.get("speaker"),
+        outlet=item.get("outlet"),
+        speaker_alts=tuple(item.get("speaker_alts") or ()),
+        outlet_alts=tuple(item.get("outlet_alts") or ()),
+    )
 
 
 def read_gold(path: Path) -> list[GoldArticle]:
@@ -293,6 +328,43 @@ def name_key(name: str | None) -> str:
     return re.sub(r"[\s\-\u2010\u2011.]+", "", unicodedata.normalize("NFKC", name)).casefold()
 
 
+def name_tokens(name: str) -> str:
+    """A name as words of letters and digits only, lower case: "Dong-A Ilbo" -> "dong a ilbo"."""
+    folded = unicodedata.normalize("NFKC", name).lower()
+    return " ".join("".join(ch if ch.isalnum() else " " for ch in folded).split())
+
+
+def same_name(predicted: str | None, gold: str | None, alternatives: Iterable[str | None] = ()) -> bool:
+    """Whether a predicted speaker or outlet is the gold one or one of its alternatives.
+
+    No name is right only where the gold allows none; two names are one when
+    their words are equal run together ("Dong-A Ilbo", "DongA Ilbo") or their
+    token-set ratio reaches :data:`NAME_RATIO` ("officials" for "Turkish officials").
+    """
+    accepted = [gold, *alternatives]
+    if not predicted or not predicted.strip():
+        return any(not a or not a.strip() for a in accepted)
+    mine = name_tokens(predicted)
+    for answer in accepted:
+        if not answer or not answer.strip():
+            continue
+        theirs = name_tokens(answer)
+        if mine.replace(" ", "") == theirs.replace(" ", ""):
+            return True
+        if mine and theirs and fuzz.token_set_ratio(mine, theirs) >= NAME_RATIO:
+            return True
+    return False
+
+
+def source_span(quote: Quote, convention: str) -> Span | None:
+    """The mention scored as a quote's source: the speaker's, or in PolNeAR's convention the outermost relay's."""
+    if convention == "polnear":
+        relays = [link.span for link in quote.via if link.role == "relay" and link.span is not None]
+        if relays:
+            return relays[-1]
+    return quote.speaker_span
+
+
 def _overlaps(a: Iterable[Span], b: Iterable[Span]) -> bool:
     return any(x[0] < y[1] and y[0] < x[1] for x in a for y in b)
 
@@ -324,9 +396,9 @@ def match(predicted: list[Quote], gold: tuple[GoldQuote, ...]) -> list[tuple[int
 
 
 def score_article(
-    score: Score, gold_article: GoldArticle, predicted: list[Quote], *, details: bool = False
+    score: Score, gold_article: GoldArticle, predicted: list[Quote], *, details: bool = False, convention: str = "relay"
 ) -> None:
-    """Add one article's counts to ``score``."""
+    """Add one article's counts to ``score``; ``convention`` says which mention is the source (see the module)."""
     text = gold_article.article.text
     gold = gold_article.quotes
     score.articles += 1
@@ -346,12 +418,13 @@ def score_article(
         score.matched_mixed += types[g_index] == "mixed"
         if _normalise(_content_text(text, quote.content_spans)) == _normalise(_content_text(text, item.content_spans)):
             score.exact += 1
-        speaker_spans = (quote.speaker_span,) if quote.speaker_span else ()
+        source = source_span(quote, convention)
+        speaker_spans = (source,) if source else ()
         if (not speaker_spans and not item.source_spans) or _overlaps(speaker_spans, item.source_spans):
             score.attributed += 1
         if has_names:
-            speaker_ok = name_key(quote.speaker) == name_key(item.speaker)
-            outlet_ok = name_key(quote.outlet) == name_key(item.outlet)
+            speaker_ok = same_name(quote.speaker, item.speaker, item.speaker_alts)
+            outlet_ok = same_name(quote.outlet, item.outlet, item.outlet_alts)
             score.speaker_right += speaker_ok
             score.outlet_right += outlet_ok
             score.end_to_end += speaker_ok and outlet_ok
@@ -393,10 +466,14 @@ def score_article(
                 )
 
 
-def evaluate(gold_articles: list[GoldArticle], extractor: Extractor, *, details: bool = False) -> Score:
-    """Run ``extractor`` over the gold articles and score what it finds."""
+def evaluate(
+    gold_articles: list[GoldArticle], extractor: Extractor, *, details: bool = False, convention: str = "relay"
+) -> Score:
+    """Run ``extractor`` over the gold articles and score what it finds, in ``convention`` (relay or polnear)."""
+    if convention not in CONVENTIONS:
+        raise GoldError(f"unknown convention {convention!r}; the conventions are {', '.join(CONVENTIONS)}")
     score = Score()
     by_id = {g.article.id: g for g in gold_articles}
     for article, predicted in extractor(g.article for g in gold_articles):
-        score_article(score, by_id[article.id], predicted, details=details)
+        score_article(score, by_id[article.id], predicted, details=details, convention=convention)
     return score

@@ -32,6 +32,7 @@ XLSX_WIDTHS = {
     "speaker_role": 24,
     "article_outlet": 20,
     "quote_outlet": 18,
+    "via": 30,
     "first_outlet": 20,
     "url": 40,
     "date": 12,

@@ -14,6 +14,10 @@ from typing import Any, Literal
 
 Span = tuple[int, int]
 QuoteType = Literal["direct", "indirect", "mixed"]
+#: What a link of a relay chain is: who spoke, or what carried the words.
+LinkKind = Literal["person", "organisation", "outlet", "platform", "document"]
+#: Where a link stands in the chain: the speaker first, the publisher last.
+LinkRole = Literal["speaker", "relay", "wire", "publisher"]
 
 
 def content_hash(text: str) -> str:
@@ -49,6 +53,46 @@ class Article:
 
 
 @dataclass(frozen=True, slots=True)
+class Link:
+    """One step of the way a quote reached the article: "Ana Ruiz" -said-> "EFE" -reported->.
+
+    ``name`` is canonical (``None`` when the step could not be named, as for a
+    pronoun with no antecedent); ``mention`` and ``span`` are the words of the
+    article that name it, absent for a publisher known only from metadata.
+    ``cue`` is the word that passes the words on at this step ("said",
+    "reported", "quoted ... as saying", "in a post on").
+    """
+
+    name: str | None
+    kind: LinkKind
+    role: LinkRole
+    mention: str | None = None
+    span: Span | None = None
+    cue: str | None = None
+    cue_span: Span | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        data = dataclasses.asdict(self)
+        for key in ("span", "cue_span"):
+            if data[key] is not None:
+                data[key] = list(data[key])
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Link:
+        values = dict(data)
+        for key in ("span", "cue_span"):
+            if values.get(key) is not None:
+                values[key] = tuple(values[key])
+        return cls(**values)
+
+
+def chain_text(via: tuple[Link, ...]) -> str:
+    """A chain as a reader writes it: "Ana Ruiz → EFE → The Guardian"."""
+    return " \u2192 ".join(link.name or link.mention or "?" for link in via)
+
+
+@dataclass(frozen=True, slots=True)
 class Quote:
     """One attribution: who said what, through which outlet, and how sure we are.
 
@@ -58,6 +102,11 @@ class Quote:
     ``quoted_spans`` are the parts inside quotation marks (all of a direct
     quote, the fragments of a mixed one). ``rule`` says which detector rule
     found it and ``resolution`` which resolver rule named the speaker.
+
+    ``via`` is the relay chain from the speaker outward: the speaker, each
+    medium or document that carried the words, then the wire service and the
+    publisher when known. ``outlet`` is the medium nearest the speaker; the
+    wire and the publisher are never it.
     """
 
     article_id: str
@@ -76,6 +125,7 @@ class Quote:
     rule: str = ""
     resolution: str = ""
     headline: bool = False
+    via: tuple[Link, ...] = ()
 
     @property
     def id(self) -> str:
@@ -97,6 +147,7 @@ class Quote:
         for key in ("cue_span", "speaker_span"):
             if data[key] is not None:
                 data[key] = list(data[key])
+        data["via"] = [link.to_dict() for link in self.via]
         data["id"] = self.id
         return data
 
@@ -109,6 +160,7 @@ class Quote:
         for key in ("cue_span", "speaker_span"):
             if values.get(key) is not None:
                 values[key] = tuple(values[key])
+        values["via"] = tuple(Link.from_dict(link) for link in values.get("via", ()))
         return cls(**values)
 
 

@@ -20,10 +20,11 @@ from quotes.evaluate import (
     read_brat_corpus,
     read_gold,
     read_jsonl_gold,
+    same_name,
     score_article,
 )
 from quotes.marks import find_regions
-from quotes.records import Article, Quote, Span
+from quotes.records import Article, Link, Quote, Span
 
 NAME = "mattis-onodera"
 TEXT = (
@@ -460,11 +461,104 @@ def test_jsonl_gold_details_show_both_names(tmp_path: Path) -> None:
     assert matched["gold_type"] is None  # no quotation marks: reported speech
 
 
+def _news_dev_gold(tmp_path: Path) -> Path:
+    """The same article in the layout of shared/news-dev: articles/DOC.txt, `content`, `source`, cue spans."""
+    (tmp_path / "articles").mkdir()
+    (tmp_path / "articles" / "kcna.txt").write_text(JSONL_TEXT, encoding="utf-8")
+    kim = at(JSONL_TEXT, "he expected significant results at the summit")
+    record = {
+        "doc": "kcna",
+        "outlet": "Sputnik",
+        "date": "2018-10-08",
+        "quotes": [
+            {
+                "content": [list(kim)],
+                "type": "indirect",
+                "cue": list(at(JSONL_TEXT, "said")),
+                "source": list(at(JSONL_TEXT, "North Korean leader Kim Jong Un")),
+                "speaker": "Kim Jong-un",
+                "outlet": "KCNA",
+                "speaker_alts": ["North Korea"],
+                "outlet_alts": [None],
+                "cue_text": "said",
+            }
+        ],
+    }
+    path = tmp_path / "gold.jsonl"
+    path.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    return path
+
+
+def test_read_jsonl_gold_reads_the_news_dev_layout(tmp_path: Path) -> None:
+    (article,) = read_jsonl_gold(_news_dev_gold(tmp_path))
+    assert article.article.id == "kcna"
+    assert article.article.text == JSONL_TEXT
+    assert (article.article.outlet, article.article.published) == ("Sputnik", "2018-10-08")
+    (item,) = article.quotes
+    assert item.content_spans == (at(JSONL_TEXT, "he expected significant results at the summit"),)
+    assert item.cue_spans == (at(JSONL_TEXT, "said"),)
+    assert item.source_spans == (at(JSONL_TEXT, "North Korean leader Kim Jong Un"),)
+    assert (item.speaker_alts, item.outlet_alts) == (("North Korea",), (None,))
+
+
+@pytest.mark.parametrize(
+    ("predicted", "gold", "alternatives", "right"),
+    [
+        ("Kim Jong Un", "Kim Jong-un", (), True),  # spelling: only letters and digits count
+        ("DONG-A ILBO", "Dong-A Ilbo", (), True),
+        ("officials", "Turkish officials", (), True),  # one's words all in the other's: token-set ratio 100
+        ("Mike Pompeo", "Kim Jong-un", (), False),
+        ("North Korea", "Kim Jong-un", ("North Korea",), True),  # an alternative
+        (None, "KCNA", (None,), True),  # the gold allows none
+        (None, "KCNA", (), False),
+        ("KCNA", None, (), False),
+        (None, None, (), True),
+        ("", None, (), True),
+    ],
+)
+def test_same_name(predicted: str | None, gold: str | None, alternatives: tuple[str | None, ...], right: bool) -> None:
+    assert same_name(predicted, gold, alternatives) is right
+
+
+def test_alternatives_count_as_right_speakers_and_outlets(tmp_path: Path) -> None:
+    gold_articles = read_jsonl_gold(_news_dev_gold(tmp_path))
+    (item,) = gold_articles[0].quotes
+    found = Quote("kcna", "", item.content_spans, "indirect", speaker_span=item.source_spans[0], speaker="North Korea")
+    figures = evaluate(gold_articles, fake_extractor({"kcna": [found]})).figures()
+    assert (figures["speaker_accuracy"], figures["outlet_accuracy"]) == (1.0, 1.0)
+
+
+def test_polnear_convention_takes_the_outer_relay_as_the_source(tmp_path: Path) -> None:
+    """ "Kim said C, KCNA reported": the relay convention's source is Kim, PolNeAR's is KCNA."""
+    gold_articles = read_jsonl_gold(_news_dev_gold(tmp_path))
+    (item,) = gold_articles[0].quotes
+    kcna = at(JSONL_TEXT, "KCNA")
+    found = Quote(
+        "kcna",
+        "",
+        item.content_spans,
+        "indirect",
+        speaker_span=item.source_spans[0],
+        speaker="Kim Jong-un",
+        outlet="KCNA",
+        via=(
+            Link("Kim Jong-un", "person", "speaker", span=item.source_spans[0]),
+            Link("KCNA", "outlet", "relay", "KCNA", kcna, "reported"),
+        ),
+    )
+    relay = evaluate(gold_articles, fake_extractor({"kcna": [found]})).figures()
+    polnear = evaluate(gold_articles, fake_extractor({"kcna": [found]}), convention="polnear").figures()
+    assert relay["source_accuracy"] == 1.0  # the gold source is Kim's mention
+    assert polnear["source_accuracy"] == 0.0  # KCNA's mention is compared instead
+    with pytest.raises(GoldError, match="unknown convention"):
+        evaluate(gold_articles, fake_extractor({}), convention="outer")
+
+
 @pytest.mark.parametrize(
     ("line", "problem"),
     [
         ('{"id": "x", "text": "cut off', "not JSON"),
-        ('{"id": "x"}', "needs `text` or `file`"),
+        ('{"id": "x"}', "needs `text`, `file` or `doc`"),
         ('{"text": "Hi.", "quotes": [{"content_spans": "0-3"}]}', "spans must be"),
         ('{"file": "missing.txt"}', "cannot read article missing.txt"),
     ],

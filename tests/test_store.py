@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import dataclasses
 import random
+import re
 import sqlite3
 from pathlib import Path
 
 import pytest
 
 from quotes.errors import StoreError
-from quotes.records import Article, Quote
+from quotes.records import Article, Link, Quote
 from quotes.store import SCHEMA_VERSION, Filters, Store, fts_query
+from quotes.store.schema import _SCHEMA_1
 
 KIM = (
     "North Korea's Kim Hopes for Progress\n\n"
@@ -67,10 +70,10 @@ def test_store_creates_schema_with_version_and_migrations(tmp_path: Path) -> Non
         tables = {r[0] for r in store.db.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'view')")}
         assert {"articles", "quotes", "speakers", "outlets", "clusters", "quotes_fts", "migrations", "quote_rows"} <= tables
         assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-        assert [r[0] for r in store.db.execute("SELECT version FROM migrations")] == [1, 2, 3]
+        assert [r[0] for r in store.db.execute("SELECT version FROM migrations")] == [1, 2, 3, 4]
     # Opening again applies nothing twice.
     with Store(path) as store:
-        assert [r[0] for r in store.db.execute("SELECT version FROM migrations")] == [1, 2, 3]
+        assert [r[0] for r in store.db.execute("SELECT version FROM migrations")] == [1, 2, 3, 4]
 
 
 # How to undo each migration after the first, to take a store back to an older schema.
@@ -81,6 +84,10 @@ _UNDO = {
         "DROP TRIGGER quotes_speaker_insert", "DROP TRIGGER quotes_speaker_delete",
         "DROP TABLE speaker_spellings", "DROP TABLE speaker_roles", "DROP INDEX articles_dating",
         "DROP INDEX quotes_cluster", "CREATE INDEX quotes_cluster ON quotes(cluster_id)",
+    ],
+    4: [
+        "DROP TABLE via", "DROP VIEW quote_rows", "ALTER TABLE quotes DROP COLUMN via",
+        re.search(r"CREATE VIEW quote_rows AS.*?;", _SCHEMA_1, re.DOTALL).group(),  # type: ignore[union-attr]
     ],
 }
 
@@ -100,7 +107,7 @@ def test_store_written_by_version_1_is_migrated(tmp_path: Path) -> None:
     Store(path).close()
     downgrade(path, 1)
     with Store(path) as store:
-        assert store.version == SCHEMA_VERSION == 3
+        assert store.version == SCHEMA_VERSION == 4
         indexes = {r[0] for r in store.db.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
         assert {"articles_seq", "articles_dating"} <= indexes
 
@@ -308,3 +315,41 @@ def test_store_fts_survives_rebuild(tmp_path: Path, kim) -> None:
         store.db.execute("VACUUM")
         store.rebuild_fts()
         assert len(list(store.rows(Filters(text="progress")))) == 1
+
+
+def _relayed(article: Article) -> Quote:
+    """Kim's words as KCNA carried them, in an article Sputnik published."""
+    text = article.text
+    found = quote(article, "great progress", "Kim Jong-un", type="mixed", outlet="KCNA")
+    kim_at = text.index("Kim Jong-un")
+    return dataclasses.replace(
+        found,
+        via=(
+            Link("Kim Jong-un", "person", "speaker", "Kim Jong-un", (kim_at, kim_at + 11), "said", found.cue_span),
+            Link("KCNA", "outlet", "relay", None, None, "reported"),
+            Link("Sputnik", "outlet", "publisher"),
+        ),
+    )
+
+
+def test_store_keeps_each_link_of_a_relay_chain_as_a_row(store: Store, kim) -> None:
+    article, found = kim
+    relayed = _relayed(article)
+    store.add_batch([(article, [relayed, found[1]])])
+    links = store.db.execute("SELECT position, role, kind, name, start, cue FROM via ORDER BY position").fetchall()
+    kim_at = article.text.index("Kim Jong-un")
+    assert [tuple(r) for r in links] == [
+        (0, "speaker", "person", "Kim Jong-un", kim_at, "said"),
+        (1, "relay", "outlet", "KCNA", None, "reported"),
+        (2, "publisher", "outlet", "Sputnik", None, None),
+    ]
+    stored, row, _ = store.quote(relayed.id)
+    assert stored == relayed  # the chain reads back link for link
+    assert row["via"] == "Kim Jong-un \u2192 KCNA \u2192 Sputnik"
+    # --via finds quotes by any link, and only those.
+    assert [r["quote_id"] for r in store.rows(Filters(via="kcna"))] == [relayed.id]
+    assert not list(store.rows(Filters(via="Reuters")))
+    # Replacing the article takes its links with it.
+    changed = Article.from_text(KIM + "\nMore.\n", id=article.id, outlet="Sputnik")
+    store.add_batch([(changed, [])])
+    assert store.db.execute("SELECT count(*) FROM via").fetchone()[0] == 0

@@ -27,224 +27,26 @@ from pathlib import Path
 from typing import Any, Literal
 
 from quotes.errors import StoreError
-from quotes.records import Article, IndexedCluster, IndexState, Quote
+from quotes.records import Article, IndexedCluster, IndexState, Link, Quote, chain_text
+from quotes.store.schema import EXPORT_COLUMNS, MIGRATIONS, SCHEMA_VERSION
+
+__all__ = [
+    "DEFAULT_DB",
+    "EXPORT_COLUMNS",
+    "MIGRATIONS",
+    "SCHEMA_VERSION",
+    "BatchResult",
+    "Filters",
+    "Store",
+    "default_key",
+    "fts_query",
+    "outlet_key",
+]
 
 DEFAULT_DB = "quotes.db"
 
 ArticleState = Literal["new", "changed", "unchanged"]
 KeyFunction = Callable[[str], str | None]
-
-# The flat, documented row of `quotes export`: one quote with its article, speaker and cluster.
-EXPORT_COLUMNS = (
-    "quote_id",
-    "article_id",
-    "article_title",
-    "article_outlet",
-    "date",
-    "url",
-    "speaker",
-    "speaker_role",
-    "quote_outlet",
-    "type",
-    "cue",
-    "quote",
-    "cluster_id",
-    "cluster_size",
-    "first_appearance",
-    "first_date",
-    "first_outlet",
-)
-
-_SCHEMA_1 = """
-CREATE TABLE outlets (
-    id INTEGER PRIMARY KEY,
-    key TEXT NOT NULL UNIQUE,
-    name TEXT NOT NULL
-);
-
-CREATE TABLE speakers (
-    id INTEGER PRIMARY KEY,
-    key TEXT NOT NULL UNIQUE,
-    name TEXT NOT NULL,
-    role TEXT
-);
-
-CREATE TABLE articles (
-    id TEXT PRIMARY KEY,
-    content_hash TEXT NOT NULL UNIQUE,
-    title TEXT,
-    outlet_id INTEGER REFERENCES outlets(id),
-    published TEXT,
-    url TEXT,
-    path TEXT,
-    author TEXT,
-    text TEXT NOT NULL,
-    ingested_at TEXT NOT NULL,
-    seq INTEGER NOT NULL
-);
-CREATE INDEX articles_outlet ON articles(outlet_id);
-CREATE INDEX articles_published ON articles(published);
-
-CREATE TABLE clusters (
-    id TEXT PRIMARY KEY,
-    text TEXT NOT NULL,
-    speaker_id INTEGER REFERENCES speakers(id),
-    appearances INTEGER NOT NULL,
-    articles INTEGER NOT NULL,
-    outlets INTEGER NOT NULL,
-    first_quote_id TEXT REFERENCES quotes(id) ON DELETE SET NULL DEFERRABLE INITIALLY DEFERRED,
-    first_article_id TEXT REFERENCES articles(id) ON DELETE SET NULL,
-    first_outlet_id INTEGER REFERENCES outlets(id),
-    first_date TEXT,
-    last_date TEXT
-);
-
-CREATE TABLE quotes (
-    id TEXT PRIMARY KEY,
-    article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
-    text TEXT NOT NULL,
-    type TEXT NOT NULL CHECK (type IN ('direct', 'indirect', 'mixed')),
-    cue TEXT,
-    speaker TEXT,
-    speaker_mention TEXT,
-    speaker_role TEXT,
-    speaker_id INTEGER REFERENCES speakers(id),
-    outlet TEXT,
-    outlet_id INTEGER REFERENCES outlets(id),
-    confidence REAL NOT NULL,
-    headline INTEGER NOT NULL DEFAULT 0,
-    start INTEGER NOT NULL,
-    end INTEGER NOT NULL,
-    content_spans TEXT NOT NULL,
-    quoted_spans TEXT NOT NULL,
-    cue_span TEXT,
-    speaker_span TEXT,
-    rule TEXT NOT NULL,
-    resolution TEXT NOT NULL,
-    cluster_id TEXT REFERENCES clusters(id) DEFERRABLE INITIALLY DEFERRED
-);
-CREATE INDEX quotes_article ON quotes(article_id);
-CREATE INDEX quotes_speaker ON quotes(speaker_id);
-CREATE INDEX quotes_outlet ON quotes(outlet_id);
-CREATE INDEX quotes_cluster ON quotes(cluster_id);
-
--- Full-text search over quote text. content="quotes" keeps one copy of the
--- text (in quotes) and lets Datasette find the index on its own.
-CREATE VIRTUAL TABLE quotes_fts USING fts5(
-    text, content="quotes", content_rowid="rowid", tokenize="unicode61 remove_diacritics 2"
-);
-CREATE TRIGGER quotes_fts_insert AFTER INSERT ON quotes BEGIN
-    INSERT INTO quotes_fts(rowid, text) VALUES (new.rowid, new.text);
-END;
-CREATE TRIGGER quotes_fts_delete AFTER DELETE ON quotes BEGIN
-    INSERT INTO quotes_fts(quotes_fts, rowid, text) VALUES ('delete', old.rowid, old.text);
-END;
-CREATE TRIGGER quotes_fts_update AFTER UPDATE OF text ON quotes BEGIN
-    INSERT INTO quotes_fts(quotes_fts, rowid, text) VALUES ('delete', old.rowid, old.text);
-    INSERT INTO quotes_fts(rowid, text) VALUES (new.rowid, new.text);
-END;
-
--- One row per quote, flat: what `quotes export` writes and Datasette users browse.
-CREATE VIEW quote_rows AS
-SELECT
-    q.id AS quote_id,
-    q.rowid AS quote_rowid,
-    a.id AS article_id,
-    a.title AS article_title,
-    ao.name AS article_outlet,
-    a.published AS date,
-    a.url AS url,
-    COALESCE(s.name, q.speaker) AS speaker,
-    q.speaker_role AS speaker_role,
-    qo.name AS quote_outlet,
-    q.type AS type,
-    q.cue AS cue,
-    q.text AS quote,
-    q.cluster_id AS cluster_id,
-    c.appearances AS cluster_size,
-    CASE WHEN c.id IS NULL THEN NULL ELSE c.first_quote_id = q.id END AS first_appearance,
-    c.first_date AS first_date,
-    fo.name AS first_outlet,
-    q.speaker_id AS speaker_id,
-    q.speaker_mention AS speaker_mention,
-    q.confidence AS confidence,
-    q.headline AS headline,
-    a.seq AS article_seq,
-    q.start AS start
-FROM quotes q
-JOIN articles a ON a.id = q.article_id
-LEFT JOIN outlets ao ON ao.id = a.outlet_id
-LEFT JOIN speakers s ON s.id = q.speaker_id
-LEFT JOIN outlets qo ON qo.id = q.outlet_id
-LEFT JOIN clusters c ON c.id = q.cluster_id
-LEFT JOIN outlets fo ON fo.id = c.first_outlet_id;
-"""
-
-# Each article insert numbers it with max(seq) + 1: without an index that scans the whole
-# table, and long ingests grow quadratic.
-_SCHEMA_2 = """
-CREATE INDEX articles_seq ON articles(seq);
-"""
-
-# The deduplicator's index (quotes.dedupe) is kept here, so an ingest holds in memory only
-# the part of it one batch touches. Speakers' spellings and roles are counted as quotes come
-# and go, so labelling a speaker costs as much at the millionth quote as at the first.
-_SCHEMA_3 = """
-CREATE TABLE dedupe_clusters (
-    number INTEGER PRIMARY KEY,
-    cluster_id TEXT NOT NULL UNIQUE,
-    speakers TEXT NOT NULL,
-    reps TEXT NOT NULL
-);
-CREATE TABLE dedupe_merged (number INTEGER PRIMARY KEY, merged_into INTEGER NOT NULL);
-CREATE TABLE dedupe_texts (digest INTEGER PRIMARY KEY, number INTEGER NOT NULL);
-CREATE TABLE dedupe_postings (shingle INTEGER PRIMARY KEY, numbers TEXT);
-
-CREATE TABLE speaker_spellings (
-    speaker_id INTEGER NOT NULL,
-    spelling TEXT NOT NULL,
-    quotes INTEGER NOT NULL,
-    PRIMARY KEY (speaker_id, spelling)
-) WITHOUT ROWID;
-CREATE TABLE speaker_roles (
-    speaker_id INTEGER NOT NULL,
-    role TEXT NOT NULL,
-    quotes INTEGER NOT NULL,
-    PRIMARY KEY (speaker_id, role)
-) WITHOUT ROWID;
-INSERT INTO speaker_spellings
-SELECT speaker_id, speaker, count(*) FROM quotes WHERE speaker_id IS NOT NULL GROUP BY 1, 2;
-INSERT INTO speaker_roles
-SELECT speaker_id, speaker_role, count(*) FROM quotes
-WHERE speaker_id IS NOT NULL AND speaker_role IS NOT NULL GROUP BY 1, 2;
-CREATE TRIGGER quotes_speaker_insert AFTER INSERT ON quotes WHEN new.speaker_id IS NOT NULL BEGIN
-    INSERT INTO speaker_spellings VALUES (new.speaker_id, new.speaker, 1)
-        ON CONFLICT DO UPDATE SET quotes = quotes + 1;
-    INSERT INTO speaker_roles SELECT new.speaker_id, new.speaker_role, 1 WHERE new.speaker_role IS NOT NULL
-        ON CONFLICT DO UPDATE SET quotes = quotes + 1;
-END;
-CREATE TRIGGER quotes_speaker_delete AFTER DELETE ON quotes WHEN old.speaker_id IS NOT NULL BEGIN
-    UPDATE speaker_spellings SET quotes = quotes - 1 WHERE speaker_id = old.speaker_id AND spelling = old.speaker;
-    UPDATE speaker_roles SET quotes = quotes - 1 WHERE speaker_id = old.speaker_id AND role = old.speaker_role;
-    DELETE FROM speaker_spellings WHERE speaker_id = old.speaker_id AND quotes = 0;
-    DELETE FROM speaker_roles WHERE speaker_id = old.speaker_id AND quotes = 0;
-END;
-
--- A cluster's row is kept up to date from its members' speakers, articles and their dates
--- and outlets, read from these indexes alone (article rows hold the whole text).
-CREATE INDEX articles_dating ON articles(id, published, seq, outlet_id);
-DROP INDEX quotes_cluster;
-CREATE INDEX quotes_cluster ON quotes(cluster_id, article_id, speaker_id);
-"""
-
-# (version, name, script). Append only: a released migration never changes.
-MIGRATIONS: tuple[tuple[int, str, str], ...] = (
-    (1, "articles, quotes, speakers, outlets, clusters, fts", _SCHEMA_1),
-    (2, "index on article numbers", _SCHEMA_2),
-    (3, "deduplication index, speaker spelling counts, article dating index", _SCHEMA_3),
-)
-SCHEMA_VERSION = len(MIGRATIONS)
-
 
 @dataclass(frozen=True, slots=True)
 class Filters:
@@ -253,6 +55,7 @@ class Filters:
     text: str | None = None  # full-text query over quote text
     speaker: str | None = None  # part of the speaker's name, any case
     outlet: str | None = None  # part of the article's or the quote's outlet name
+    via: str | None = None  # part of the name of any link of the quote's relay chain
     since: str | None = None  # ISO date, inclusive, on the article's date
     until: str | None = None  # ISO date, inclusive
     type: str | None = None  # direct, indirect or mixed
@@ -629,8 +432,8 @@ class Store:
         cursor = self.db.execute(
             "INSERT INTO quotes (id, article_id, text, type, cue, speaker, speaker_mention, speaker_role, speaker_id,"
             " outlet, outlet_id, confidence, headline, start, end, content_spans, quoted_spans, cue_span,"
-            " speaker_span, rule, resolution)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            " speaker_span, rule, resolution, via)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
             # The same spans found twice in one article are one quote.
             " ON CONFLICT(id) DO NOTHING",
             (
@@ -655,8 +458,19 @@ class Store:
                 json.dumps(list(quote.speaker_span)) if quote.speaker_span else None,
                 quote.rule,
                 quote.resolution,
+                chain_text(quote.via) if quote.via else None,
             ),
         )
+        if cursor.rowcount:
+            self.db.executemany(
+                "INSERT INTO via (quote_id, position, role, kind, name, mention, start, end, cue, cue_start, cue_end)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (quote.id, position, link.role, link.kind, link.name, link.mention, *(link.span or (None, None)),
+                     link.cue, *(link.cue_span or (None, None)))
+                    for position, link in enumerate(quote.via)
+                ],
+            )
         return cursor.rowcount
 
     def _refresh_clusters(self, changed: Iterable[str], *, grown: dict[str, list[str]]) -> None:
@@ -759,7 +573,7 @@ class Store:
     def stored_quotes(
         self, *, clustered: bool | None = None, page: int = 256
     ) -> Iterator[tuple[Quote, str | None, Article]]:
-        """Stored quotes with their cluster ids and articles (without text), oldest first.
+        """Stored quotes with their cluster ids and articles (without text), oldest first; chains are not read.
 
         Read ``page`` articles at a time, so the caller may write between pages
         and memory holds one page. ``clustered`` keeps only the quotes with
@@ -780,7 +594,7 @@ class Store:
                 yield _quote_from_row(row), row["cluster_id"], _article_from_row(row, prefix="a_")
 
     def cluster_quotes(self, cluster_ids: Iterable[str]) -> Iterator[tuple[Quote, str, Article]]:
-        """The member quotes of these clusters, with their articles (without text), oldest first."""
+        """The member quotes of these clusters, with their articles (without text), oldest first; chains are not read."""
         rows = self.db.execute(
             f"{_QUOTE_WITH_ARTICLE} WHERE q.cluster_id IN (SELECT value FROM json_each(?)) ORDER BY a.seq, q.start",
             (json.dumps(sorted(set(cluster_ids))),),
@@ -866,7 +680,8 @@ class Store:
         flat = self.db.execute("SELECT * FROM quote_rows WHERE quote_id = ?", (row["id"],)).fetchone()
         article = self.article(row["article_id"])
         assert article is not None  # quotes.article_id is a foreign key
-        return _quote_from_row(row), dict(flat), article
+        via = self.db.execute("SELECT * FROM via WHERE quote_id = ? ORDER BY position", (row["id"],)).fetchall()
+        return _quote_from_row(row, via), dict(flat), article
 
     def _where(self, filters: Filters) -> tuple[list[str], list[Any]]:
         clauses: list[str] = []
@@ -877,6 +692,9 @@ class Store:
         if filters.outlet:
             clauses.append("(r.article_outlet LIKE ? OR r.quote_outlet LIKE ?)")
             params += [f"%{filters.outlet}%"] * 2
+        if filters.via:
+            clauses.append("r.quote_id IN (SELECT quote_id FROM via WHERE name LIKE ? OR mention LIKE ?)")
+            params += [f"%{filters.via}%"] * 2
         if filters.since:
             # Dates are ISO strings; comparing the date part keeps "2018-10-08T06:10" in 2018-10-08.
             clauses.append("substr(r.date, 1, 10) >= ?")
@@ -1031,9 +849,12 @@ def _article_from_row(row: sqlite3.Row, *, prefix: str = "") -> Article:
     return Article(**{name: row[prefix + name] for name in fields})
 
 
-def _quote_from_row(row: sqlite3.Row) -> Quote:
+def _quote_from_row(row: sqlite3.Row, via: Sequence[sqlite3.Row] = ()) -> Quote:
     def span(value: str | None) -> tuple[int, int] | None:
         return tuple(json.loads(value)) if value else None  # type: ignore[return-value]
+
+    def pair(start: int | None, end: int | None) -> tuple[int, int] | None:
+        return None if start is None or end is None else (start, end)
 
     return Quote(
         article_id=row["article_id"],
@@ -1052,4 +873,16 @@ def _quote_from_row(row: sqlite3.Row) -> Quote:
         rule=row["rule"],
         resolution=row["resolution"],
         headline=bool(row["headline"]),
+        via=tuple(
+            Link(
+                name=link["name"],
+                kind=link["kind"],
+                role=link["role"],
+                mention=link["mention"],
+                span=pair(link["start"], link["end"]),
+                cue=link["cue"],
+                cue_span=pair(link["cue_start"], link["cue_end"]),
+            )
+            for link in via
+        ),
     )
