@@ -446,7 +446,12 @@ def score_article(
             if g_index in matched_g:
                 quote = predicted[matched_g[g_index]]
                 entry.update(
-                    predicted=quote.content, speaker_mention=quote.speaker_mention, speaker=quote.speaker, outlet=quote.outlet, rule=quote.rule
+                    predicted=quote.content,
+                    speaker_mention=quote.speaker_mention,
+                    speaker=quote.speaker,
+                    outlet=quote.outlet,
+                    cue=quote.cue,
+                    rule=quote.rule,
                 )
             score.details.append(entry)
         for p_index, quote in enumerate(predicted):

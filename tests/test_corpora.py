@@ -30,7 +30,7 @@ CLOSING_MARKS = set('"”’»')
 OUTLETS = {
     "KCNA", "Yonhap", "Dong-A Ilbo", "Reuters", "Sputnik", "Xinhua", "Kyodo", "NHK",
     "Asahi Shimbun", "Yomiuri Shimbun", "Mainichi Shimbun", "Nikkei", "Sankei Shimbun",
-    "Tokyo Shimbun", "CNN", "BBC", "Fox News", "Voice of America", "ABC News", "Fuji TV",
+    "Tokyo Shimbun", "CNN", "BBC", "Fox News", "Voice of America", "ABC News", "Fuji TV", "Twitter",
 }
 # Spellings that must have been mapped to a canonical name.
 NOT_CANONICAL = {
@@ -177,9 +177,10 @@ def check_span(text: str, span, what: str) -> str:
 def test_spans_are_inside_their_text_and_tidy():
     keys = {"content_spans", "type", "cue", "cue_span", "speaker_mention", "speaker_span",
             "speaker", "outlet"}
+    optional = {"speaker_alts", "outlet_alts", "note"}
     for name, i, quote in all_quotes():
         where = f"{name} quote {i}"
-        assert set(quote) == keys, where
+        assert keys <= set(quote) <= keys | optional, where
         text = text_of(name)
         spans = quote["content_spans"]
         assert spans, f"{where}: no content"
@@ -284,11 +285,21 @@ def test_reference_article_has_the_expected_attributions():
     assert len(two_pieces) == 1 and len(two_pieces[0]["content_spans"]) == 2
 
 
+def test_no_two_contents_are_one_for_the_scorer():
+    """Relay convention: a relay is folded into one item, so no two contents overlap by half their union."""
+    for name, quotes in gold().items():
+        chars = [{i for s, e in q["content_spans"] for i in range(s, e)} for q in quotes]
+        for i, first in enumerate(chars):
+            for j in range(i + 1, len(chars)):
+                shared = len(first & chars[j])
+                assert shared < 0.5 * len(first | chars[j]), f"{name}: quotes {i} and {j} overlap by half"
+
+
 def test_extraction_scores_on_the_gold_set_stay_above_floors() -> None:
-    # Floors a little under the figures measured at the last change of the detector or resolver
-    # (content F1 0.733, speaker accuracy 0.913, outlet accuracy 0.957, end-to-end F1 0.669).
+    # Floors a little under the figures measured when the gold moved to the relay convention
+    # (content F1 0.788, speaker accuracy 0.890, outlet accuracy 0.967, end-to-end F1 0.701).
     figures = evaluate(read_jsonl_gold(CORPORA / "gold.jsonl"), extract_articles).figures()
-    assert figures["content"]["f1"] >= 0.71
-    assert figures["speaker_accuracy"] >= 0.90
-    assert figures["outlet_accuracy"] >= 0.93
-    assert figures["end_to_end"]["f1"] >= 0.65
+    assert figures["content"]["f1"] >= 0.77
+    assert figures["speaker_accuracy"] >= 0.88
+    assert figures["outlet_accuracy"] >= 0.95
+    assert figures["end_to_end"]["f1"] >= 0.68
