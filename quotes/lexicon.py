@@ -25,7 +25,7 @@ SUPPORTED_LANGUAGES = ("en",)
 CUE_CLASSES = ("speech", "thought", "report", "stance", "source")
 
 #: The kinds an outlet can be (see the header of ``data/outlets.tsv``).
-OUTLET_KINDS = ("agency", "newspaper", "broadcaster", "magazine", "online", "state-media")
+OUTLET_KINDS = ("agency", "newspaper", "broadcaster", "magazine", "online", "state-media", "platform")
 
 _OUTLET_FORMAT = "name<TAB>kind<TAB>country<TAB>aliases separated by |"
 _VERB_LEMMA = re.compile(r"[a-z]+(?:-[a-z]+)*")
@@ -124,7 +124,7 @@ class Outlet:
     """A news outlet or agency and the names it goes by."""
 
     name: str
-    kind: str  # agency, newspaper, broadcaster, online, magazine, state-media
+    kind: str  # agency, newspaper, broadcaster, online, magazine, state-media, platform
     country: str  # ISO 3166-1 alpha-2
     aliases: tuple[str, ...]
 
