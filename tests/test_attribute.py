@@ -13,7 +13,7 @@ from typing import NamedTuple
 
 import pytest
 
-from quotes.attribute import _speaker_beside_cue
+from quotes.attribute.mentions import _speaker_beside_cue
 from quotes.detect import Detection
 from quotes.records import Quote
 

@@ -1,0 +1,239 @@
+"""The article index: the people an article names (each spelling and title grouped under one
+canonical name, with a gender), the outlets and the organisations, and where each is named."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span as SpacySpan, Token
+
+from quotes.detect import DATELINE_RE, furniture_spans
+from quotes.lexicon import CueLexicon, Outlet, OutletGazetteer, PeopleGazetteer, person_key
+
+
+# "All papers except Asahi": a name after these is left out of the source.
+_EXCLUSION_RE = re.compile(r"\b(except|excluding|other than|apart from|but not|save for)\s+(the\s+)?$", re.IGNORECASE)
+TITLE_WORDS = {"mr", "mrs", "ms", "miss", "dr", "sir", "dame", "gen", "sen", "rep", "gov", "lt", "col", "capt", "prof"}
+
+
+def strip_possessive(text: str) -> str:
+    return re.sub(r"[\u2019']s?$", "", text.strip())
+
+
+@dataclass(slots=True)
+class Person:
+    """One person of the article, with every spelling and title seen."""
+
+    canonical: str
+    forms: Counter[str] = field(default_factory=Counter)
+    roles: list[str] = field(default_factory=list)
+    gender: str = "-"
+    known: bool = False  # found in the gazetteer of public figures
+
+
+@dataclass(slots=True)
+class ArticleIndex:
+    """People, outlets and organisations one article names, with where."""
+
+    persons: list[Person]
+    by_token: dict[str, list[Person]]
+    person_mentions: list[tuple[int, Person]]
+    outlet_mentions: list[tuple[int, int, Outlet]]
+    org_mentions: list[tuple[int, str]]
+
+    def person_for(self, name: str) -> Person | None:
+        key = person_key(name)
+        for person in self.persons:
+            if key in {person_key(f) for f in person.forms}:
+                return person
+        tokens = [t for t in key.split() if t not in TITLE_WORDS]
+        if not tokens:
+            return None
+        # A part of a name ("Kim", "Pompeo") points at the one person who has it.
+        candidates = {id(p): p for t in tokens for p in self.by_token.get(t, [])}
+        matching = [p for p in candidates.values() if all(t in person_key(p.canonical).split() for t in tokens)]
+        return _most_mentioned(matching)
+
+
+# Titles written before a name that are not part of it ("Spokesperson Dana W. White", "PM Abe").
+NAME_TITLES = {
+    "president", "vice", "secretary", "minister", "prime", "pm", "spokesperson", "spokesman", "spokeswoman",
+    "chairman", "chairwoman", "chair", "director", "senator", "sen", "rep", "representative", "gov", "governor",
+    "general", "gen", "admiral", "adm", "ambassador", "chief", "leader", "king", "queen", "pope", "judge",
+    "justice", "mayor", "mr", "mrs", "ms", "dr", "sir", "lord", "lady", "premier", "chancellor", "deputy",
+    "foreign", "defense", "defence", "state", "press", "envoy", "commander", "lt", "col", "capt", "prof",
+    "councilman", "councilwoman", "councilmember", "congressman", "congresswoman", "assemblyman", "assemblywoman",
+    "commissioner", "sheriff", "rev", "reverend",
+}
+_FEMALE_HONORIFICS = {"mrs", "ms", "miss", "madam", "lady", "dame"}
+_MALE_HONORIFICS = {"mr", "sir", "lord"}
+
+
+def _split_title(name: str) -> tuple[str, str]:
+    """("Dana W. White", "Spokesperson") from "Spokesperson Dana W. White"."""
+    words = name.split()
+    cut = 0
+    while cut < len(words) - 1 and words[cut].strip(".").lower() in NAME_TITLES:
+        cut += 1
+    return " ".join(words[cut:]), " ".join(words[:cut])
+
+
+def _honorific_gender(person: Person) -> str | None:
+    for role in person.roles:
+        first = role.split()[0].strip(".").lower() if role.split() else ""
+        if first in _FEMALE_HONORIFICS:
+            return "f"
+        if first in _MALE_HONORIFICS:
+            return "m"
+    return None
+
+
+def _most_mentioned(persons: list[Person]) -> Person | None:
+    """The one person a partial name points at: the only candidate, or the one named clearly most often."""
+    if len(persons) <= 1:
+        return persons[0] if persons else None
+    ranked = sorted(persons, key=lambda p: -sum(p.forms.values()))
+    return ranked[0] if sum(ranked[0].forms.values()) > sum(ranked[1].forms.values()) else None
+
+
+class ArticleIndexer:
+    """The resolver's index of one article: who is named, which outlets and organisations, and where.
+
+    Part of :class:`quotes.attribute.Resolver`, which sets the gazetteers and the outlet matchers.
+    """
+
+    lexicon: CueLexicon
+    outlets: OutletGazetteer
+    people: PeopleGazetteer
+    people_re: re.Pattern[str]
+    _exact: PhraseMatcher
+    _folded: PhraseMatcher
+
+    def _has_cue_word(self, ent: SpacySpan) -> bool:
+        lexicon = self.lexicon
+        for token in ent[1:]:
+            form = token.lower_
+            if any(lexicon.verb_class(stem) for stem in (form[:-1], form[:-2]) if form.endswith("s") and stem):
+                return True
+        return False
+
+    def _outlet_mentions(self, doc: Doc) -> list[tuple[int, int, Outlet]]:
+        found = []
+        for matcher, folded in ((self._exact, False), (self._folded, True)):
+            for match_id, start, end in matcher(doc):
+                span = doc[start:end]
+                if folded and not span.text[:1].isupper() and not span.text.lower().startswith("the "):
+                    continue  # "the hill", "time": common words, not mastheads
+                outlet = self.outlets.lookup(doc.vocab.strings[match_id]) or self.outlets.lookup(span.text)
+                if outlet is not None:
+                    found.append((span.start_char, span.end_char, outlet))
+        found.sort(key=lambda m: (m[0], -(m[1] - m[0])))
+        kept: list[tuple[int, int, Outlet]] = []
+        for mention in found:
+            if kept and mention[0] < kept[-1][1]:
+                continue  # keep the longest of overlapping matches
+            kept.append(mention)
+        return kept
+
+    def _index(self, doc: Doc, text: str) -> ArticleIndex:
+        # The publisher in a dateline ("MOSCOW (Sputnik) -") carries the whole article, not one quote.
+        # Nor does a photo credit ("© AP Photo / Evan Vucci") or a navigation link.
+        skipped = [m.span() for m in DATELINE_RE.finditer(text)] + furniture_spans(text)
+        outlet_mentions = [m for m in self._outlet_mentions(doc) if not any(a <= m[0] < b for a, b in skipped)]
+        outlet_chars = {i for a, b, _ in outlet_mentions for i in range(a, b)}
+        # "All papers except Asahi wrote ...": Asahi is named to be left out.
+        outlet_mentions = [m for m in outlet_mentions if not _excluded(text, m[0])]
+        groups: dict[str, Person] = {}
+        mentions: list[tuple[int, str, SpacySpan]] = []
+        for ent in doc.ents:
+            if ent.label_ != "PERSON" or ent.start_char in outlet_chars:
+                continue
+            name, title = _split_title(strip_possessive(ent.text))
+            if not name or not name[0].isupper() or self._has_cue_word(ent):
+                continue  # "Kim Hopes" in a headline: a name and a verb, not a name
+            mentions.append((ent.start_char + ent.text.find(name), name, ent))
+        # Full names first, so that a later "Kim" joins "Kim Jong-un".
+        persons: list[Person] = []
+        by_token: dict[str, list[Person]] = {}
+        for start, name, ent in sorted(mentions, key=lambda m: (-len(person_key(m[1]).split()), m[0])):
+            key = person_key(name)
+            person = groups.get(key)
+            if person is None:
+                tokens = [t for t in key.split() if t not in TITLE_WORDS]
+                containing = {id(p): p for t in tokens for p in by_token.get(t, [])}
+                matching = [p for p in containing.values() if all(t in person_key(p.canonical).split() for t in tokens)]
+                person = _most_mentioned(matching) if matching else None
+            if person is None:
+                person = Person(canonical=name)
+                persons.append(person)
+                for token in key.split():
+                    if token not in TITLE_WORDS:
+                        by_token.setdefault(token, []).append(person)
+            groups[key] = person
+            person.forms[name] += 1
+            role = _title_before(ent)
+            if role:
+                person.roles.append(role)
+        for person in persons:
+            words = len(person_key(person.canonical).split())
+            full = [(count, form) for form, count in person.forms.items() if len(person_key(form).split()) >= words]
+            if full:
+                person.canonical = max(full)[1]  # the most frequent full spelling
+            figure = next((f for form in person.forms if (f := self.people.lookup(form))), None)
+            if figure is not None:
+                person.canonical, person.gender, person.known = figure.name, figure.gender, True
+                person.roles.extend(figure.roles)
+            person.gender = _honorific_gender(person) or person.gender
+        person_mentions = [(start, groups[person_key(name)]) for start, name, _ in mentions]
+        # Public figures the entity recogniser missed ("Secretary of State Pompeo" tagged as an organisation).
+        taken = {i for start, name, _ in mentions for i in range(start, start + len(name))}
+        for match in self.people_re.finditer(text):
+            if match.start() in taken:
+                continue
+            figure = self.people.lookup(match.group())
+            if figure is None:
+                continue
+            person = next((p for p in persons if p.canonical == figure.name), None)
+            if person is None:
+                person = Person(canonical=figure.name, gender=figure.gender, known=True)
+                person.roles.extend(figure.roles)
+                persons.append(person)
+            person.forms[match.group()] += 1
+            person_mentions.append((match.start(), person))
+        person_mentions.sort(key=lambda m: m[0])
+        org_mentions = [
+            (ent.start_char, re.sub(r"^the\s+", "", strip_possessive(ent.text), flags=re.I))
+            for ent in doc.ents
+            if ent.label_ in ("ORG", "NORP", "GPE") and ent.start_char not in outlet_chars and not _excluded(text, ent.start_char)
+        ]
+        return ArticleIndex(persons, by_token, person_mentions, outlet_mentions, org_mentions)
+
+
+def _excluded(text: str, offset: int) -> bool:
+    """Whether a name at ``offset`` is named to be left out: "All papers except Asahi"."""
+    return _EXCLUSION_RE.search(text, max(0, offset - 30), offset) is not None
+
+
+def _title_before(ent: SpacySpan) -> str | None:
+    """The title written before a name: "US Secretary of State" in "US Secretary of State Mike Pompeo"."""
+    doc = ent.doc
+    tokens: list[Token] = []
+    i = ent.start - 1
+    while i >= 0:
+        token = doc[i]
+        if token.is_space or token.text in (",", ";", ":", "(", ")", "\u2013", "\u2014", "-") or token.lower_ in ("said", "told", "and", "by", "with", "to", "that"):
+            break
+        if token.pos_ in ("VERB", "AUX", "PRON", "DET", "SCONJ", "CCONJ", "PUNCT") and token.lower_ != "of":
+            break
+        if token.ent_type_ in ("DATE", "TIME", "CARDINAL") or token.text.endswith(("\u2019s", "'s")):
+            break
+        tokens.insert(0, token)
+        i -= 1
+    while tokens and tokens[0].lower_ in ("of", "the"):
+        tokens.pop(0)
+    if not tokens or not any(t.text[:1].isupper() or t.pos_ == "NOUN" for t in tokens):
+        return None
+    return doc[tokens[0].i : tokens[-1].i + 1].text

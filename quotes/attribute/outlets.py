@@ -1,0 +1,163 @@
+"""Outlets: the channel named in an attribution, generic media linked to a named outlet, outlets that
+open a paragraph, "– Reports" headlines, and the publisher in a dateline."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections import Counter
+
+from spacy.tokens import Doc
+
+from quotes.attribute.index import ArticleIndex
+from quotes.detect import Detection
+from quotes.lexicon import Outlet, OutletGazetteer, default_outlets
+from quotes.records import Quote, Span
+
+
+# Words that make a media mention generic ("state media", "local media") rather than named.
+GENERIC_MEDIA_RE = re.compile(
+    r"\b(state|state-run|state-controlled|official|local|national|government|[A-Z][a-z]+(?:an|ese|ish|i))\s+"
+    r"(media|news agency|television|TV|press|newspapers?|broadcaster)\b",
+    re.IGNORECASE,
+)
+
+# How near a named outlet must be to give a generic "state media" its name.
+GENERIC_OUTLET_REACH = 1500
+
+
+def paragraph_openers(doc: Doc, text: str, index: ArticleIndex) -> dict[int, str]:
+    """Paragraphs whose first sentence has an outlet as its subject ("NHK reported ...", "Fuji TV took up ...").
+
+    Keyed like the resolver's paragraphs: the offset of the newline before it (-1 for the first).
+    A fragment the parser cut off the front of the sentence ("Asahi" | "and Yomiuri took up ...")
+    belongs to the subject of the sentence it was cut from.
+    """
+    openers: dict[int, str] = {}
+    seen: set[int] = set()
+    fragments: dict[int, int] = {}  # paragraph -> start of the verbless fragments that open it
+    for sentence in doc.sents:
+        paragraph = text.rfind("\n", 0, sentence.start_char)
+        if paragraph in seen:
+            continue
+        if sentence.root.pos_ not in ("VERB", "AUX"):
+            fragments.setdefault(paragraph, sentence.start_char)
+            continue
+        seen.add(paragraph)
+        subjects = [t for t in sentence.root.children if t.dep_ in ("nsubj", "nsubjpass")]
+        for subject in subjects:
+            a, b = subject.left_edge.idx, subject.right_edge.idx + len(subject.right_edge.text)
+            if paragraph in fragments and subject.left_edge.i <= sentence.start + 1:
+                a = fragments[paragraph]
+            outlets = [o for x, y, o in index.outlet_mentions if a <= x and y <= b]
+            if subject.ent_type_ == "PERSON" and not any(x <= subject.idx < y for x, y, _ in index.outlet_mentions):
+                continue  # "VOA Director Amanda Bennett says": a person speaks, her employer carries nothing
+            if outlets:
+                # "Sankei focused on remarks made to ABC News": the medium nearest the speaker carried them.
+                others = [
+                    o for x, y, o in index.outlet_mentions
+                    if sentence.start_char <= x < sentence.end_char and not a <= x < b
+                ]
+                if others:
+                    openers[paragraph] = others[0].name
+                elif re.search(r"\s(and|&)\s", text[a:b]):
+                    # "Asahi and Yomiuri wrote that ...": both carried it.
+                    openers[paragraph] = "; ".join(sorted({o.name for o in outlets}))
+                else:
+                    openers[paragraph] = outlets[0].name
+    return openers
+
+
+def generic_kinds(phrase: str) -> tuple[str, ...]:
+    """Which outlets a generic phrase can stand for: "state media" only for state media."""
+    if re.match(r"(state|official|government)", phrase, re.IGNORECASE):
+        return ("state-media",)
+    return ("agency", "state-media", "newspaper", "broadcaster")
+
+
+def nearest_outlet(
+    index: ArticleIndex, offset: int, kinds: tuple[str, ...], *, before_only: bool = False
+) -> Outlet | None:
+    """The named outlet of one of ``kinds`` nearest to ``offset`` (earlier ones first)."""
+    # Kinds are in order of preference: "the paper" is a newspaper before it is a state organ.
+    earlier = [(kinds.index(o.kind), offset - a, o) for a, _, o in index.outlet_mentions if a < offset and o.kind in kinds]
+    if earlier:
+        _, distance, outlet = min(earlier, key=lambda m: (m[0], m[1]))
+        if distance <= GENERIC_OUTLET_REACH or before_only:
+            return outlet
+    if before_only:
+        return None
+    later = [(a - offset, o) for a, _, o in index.outlet_mentions if a >= offset and o.kind in kinds]
+    if later:
+        distance, outlet = min(later, key=lambda m: m[0])
+        if distance <= GENERIC_OUTLET_REACH:
+            return outlet
+    return None
+
+
+def sentence_bounds(doc: Doc, detection: Detection) -> Span:
+    start = detection.content_spans[0][0]
+    end = detection.content_spans[-1][1]
+    first = doc.char_span(start, min(end, start + 1), alignment_mode="expand")
+    last = doc.char_span(max(start, end - 1), end, alignment_mode="expand")
+    a = first[0].sent.start_char if first is not None and len(first) else start
+    b = last[-1].sent.end_char if last is not None and len(last) else end
+    if detection.cue_span is not None:
+        cue = doc.char_span(*detection.cue_span, alignment_mode="expand")
+        if cue is not None and len(cue):
+            a, b = min(a, cue[0].sent.start_char), max(b, cue[-1].sent.end_char)
+    return a, b
+
+
+def channel_outlet(doc: Doc, text: str, index: ArticleIndex, detection: Detection) -> str | None:
+    """An outlet named in the attribution but not as its speaker: "told Reuters", "carried by KCNA"."""
+    a, b = sentence_bounds(doc, detection)
+    inside = detection.content_spans
+    speaker = detection.speaker_span or (-1, -1)
+    for start, end, outlet in index.outlet_mentions:
+        if not (a <= start < b) or any(x <= start < y for x, y in inside) or speaker[0] <= start < speaker[1]:
+            continue
+        return outlet.name
+    # A generic channel: "in a message carried by state media", "local media reported".
+    for x, y in [(a, b)]:
+        chars = list(text[x:y])
+        for p, q in inside:  # blank out the content: only the attribution around it names a channel
+            for i in range(max(p, x), min(q, y)):
+                chars[i - x] = " "
+        outside = "".join(chars)
+        match = GENERIC_MEDIA_RE.search(outside)
+        if match is not None:
+            kinds = generic_kinds(match.group())
+            outlet = nearest_outlet(index, x + match.start(), kinds)
+            if outlet is not None:
+                return outlet.name
+    return None
+
+
+_REPORTS_SUFFIX_RE = re.compile(r"[\u2013\u2014-]\s*(reports?|media|report says)\s*$", re.IGNORECASE)
+
+
+def name_reports(text: str, quotes: list[Quote]) -> list[Quote]:
+    """A headline ending "– Reports" came through the outlet the body quotes most."""
+    outlets = Counter(q.outlet for q in quotes if q.outlet and not q.headline)
+    if not outlets:
+        return quotes
+    main = outlets.most_common(1)[0][0]
+    named = []
+    for quote in quotes:
+        line_end = text.find("\n", quote.end)
+        line = text[quote.end : len(text) if line_end < 0 else line_end]
+        if quote.headline and quote.outlet is None and _REPORTS_SUFFIX_RE.search(line):
+            quote = dataclasses.replace(quote, outlet=main, resolution=quote.resolution + "+reports")
+        named.append(quote)
+    return named
+
+
+def dateline_outlet(text: str, outlets: OutletGazetteer | None = None) -> str | None:
+    """The publishing outlet named in a dateline: "MOSCOW (Sputnik) -", "SEOUL, Oct 8 (Reuters) -"."""
+    outlets = outlets or default_outlets()
+    match = re.search(r"^\s*[A-Z][A-Za-z .,'\-]{1,40}\(([^)]{2,40})\)\s*[-\u2013\u2014]", text[:2000], re.MULTILINE)
+    if match is None:
+        return None
+    outlet = outlets.lookup(match.group(1))
+    return outlet.name if outlet is not None else None

@@ -1,0 +1,280 @@
+"""Naming the speaker from a mention: names, pronouns, descriptions, documents, agreement parties."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Span as SpacySpan, Token
+
+from quotes.attribute.index import NAME_TITLES, ArticleIndex, Person, strip_possessive
+from quotes.attribute.outlets import GENERIC_MEDIA_RE, generic_kinds, nearest_outlet
+from quotes.detect import Detection, mention_span
+from quotes.lexicon import Outlet, OutletGazetteer, person_key
+from quotes.records import Span
+
+
+PERSON_PRONOUNS = {"he", "she", "him", "her", "his"}
+GROUP_PRONOUNS = {"they", "them", "their"}
+THING_PRONOUNS = {"it", "its"}
+FIRST_PERSON = {"i", "we", "me", "us", "my", "our"}
+# Descriptions that point back at an outlet, by the outlet kinds they fit.
+OUTLET_DESCRIPTIONS = {
+    "agency": ("agency", "state-media"),
+    "paper": ("newspaper", "state-media"),
+    "newspaper": ("newspaper", "state-media"),
+    "daily": ("newspaper",),
+    "broadcaster": ("broadcaster", "state-media"),
+    "network": ("broadcaster",),
+    "channel": ("broadcaster",),
+    "outlet": ("agency", "newspaper", "broadcaster", "online", "magazine", "state-media"),
+    "magazine": ("magazine",),
+    "media": ("agency", "state-media", "newspaper", "broadcaster"),
+    "report": ("agency", "state-media", "newspaper", "broadcaster", "online"),
+    "reports": ("agency", "state-media", "newspaper", "broadcaster", "online"),
+}
+
+# Descriptions that point back at a document, and so at whoever issued it ("the statement said").
+DOCUMENT_NOUNS = {"statement", "readout", "release", "communique", "memo", "memorandum", "letter", "message"}
+# Agreements speak for the parties that made them ("an accord ... that stipulated ...").
+AGREEMENT_NOUNS = {"accord", "agreement", "deal", "pact", "treaty", "declaration", "communique", "pledge"}
+
+# How near (in characters) an earlier mention must be for a pronoun to reach it.
+PRONOUN_REACH = 1500
+
+
+@dataclass(slots=True)
+class History:
+    """What the quotes resolved so far in an article said, for the mentions that point back."""
+
+    speakers: list[tuple[int, str, str]] = field(default_factory=list)  # (offset, canonical, kind)
+    # (sentence start, sentence end, content spans, canonical speaker, kind) of each attributed quote
+    sentences: list[tuple[int, int, tuple[Span, ...], str, str]] = field(default_factory=list)
+    # (offset, head noun, outlet) of each description that named an outlet ("the paper" -> Asahi Shimbun)
+    descriptions: list[tuple[int, str, str]] = field(default_factory=list)
+
+
+class SpeakerNamer:
+    """Naming the speaker of a mention: a name, a pronoun, a description, an outlet, the parties to an agreement.
+
+    Part of :class:`quotes.attribute.Resolver`.
+    """
+
+    outlets: OutletGazetteer
+
+    def _speaker(
+        self,
+        doc: Doc,
+        text: str,
+        index: ArticleIndex,
+        detection: Detection,
+        history: History,
+    ) -> tuple[str | None, str, str | None, str, str | None]:
+        """(canonical speaker, kind, role, resolution, outlet) for a detection's speaker mention."""
+        start, end = detection.speaker_span  # type: ignore[misc]
+        mention = text[start:end]
+        span = doc.char_span(start, end, alignment_mode="expand")
+        head = span.root if span is not None else None
+        if head is not None and len(span) == 1 and head.tag_ in ("WP", "WDT") and head.head.dep_ == "relcl":
+            # "the minister, who said ...": the mention stays "who", the speaker is the minister.
+            antecedent = head.head.head
+            if head.lower_ in ("that", "which"):
+                # "an accord with Trump that stipulated ...": "that" is not said of a person; the
+                # parse hung the clause on the nearest noun, the thing is further up.
+                while antecedent.ent_type_ == "PERSON" and antecedent.dep_ == "pobj" and antecedent.head.dep_ == "prep":
+                    antecedent = antecedent.head.head
+            start, end = mention_span(antecedent)
+            span = doc.char_span(start, end, alignment_mode="expand")
+            head = span.root if span is not None else None
+            mention = text[start:end]
+        if head is not None and head.lemma_.lower() in AGREEMENT_NOUNS:
+            parties = self._parties(index, head)
+            if len(parties) > 1:
+                return "; ".join(sorted(parties)), "person", None, "agreement-parties", None
+        lowered = mention.strip().lower()
+        names_a_person = head is not None and head.ent_type_ == "PERSON"
+        # An outlet named in the mention speaks for itself (but "VOA Director Amanda Bennett" is a person).
+        named_outlets = list(dict.fromkeys(o.name for a, b, o in index.outlet_mentions if a >= start and b <= end))
+        if named_outlets and not names_a_person:
+            name = "; ".join(sorted(named_outlets)) if _conjoined(span) else named_outlets[-1]
+            return name, "outlet", None, "outlet", name
+        if head is not None and head.lower_ in PERSON_PRONOUNS | GROUP_PRONOUNS | THING_PRONOUNS and len(span) <= 2:
+            return self._pronoun(index, head.lower_, start, history.speakers)
+        if lowered in FIRST_PERSON:
+            return None, "", None, "first-person", None
+        named = _appositive_person(index, head)
+        if named is not None:
+            return named.canonical, "person", None, "appositive-name", None
+        # Descriptions: "the agency", "the paper", "The Supreme Leader", "the official".
+        described = self._description(index, span, start, history) if span is not None else None
+        if described is not None:
+            return described
+        persons = [p for a, p in index.person_mentions if start <= a < end]
+        if persons and head is not None and head.ent_type_ != "PERSON" and head.pos_ == "NOUN" and head.lower_ not in NAME_TITLES:
+            persons = []  # "the Trump administration", "Clinton's campaign": not the person
+        if persons:
+            unique = list(dict.fromkeys(p.canonical for p in persons))
+            role = _role_in_mention(mention, persons[0]) if len(unique) == 1 else None
+            resolution = "name" if len(unique) == 1 else "names"
+            return "; ".join(sorted(unique)), "person", role, resolution, None
+        person = index.person_for(strip_possessive(mention))
+        if person is None and span is not None and head is not None and head.pos_ == "PROPN":
+            # "North Korea's Kim": the name is the last proper noun, the rest describes it.
+            for token in reversed(span):
+                if token.pos_ == "PROPN" and (person := index.person_for(strip_possessive(token.text))):
+                    break
+        if person is not None:
+            return person.canonical, "person", None, "partial-name", None
+        orgs = [name for a, name in index.org_mentions if start <= a < end]
+        if orgs:
+            return orgs[0], "org", None, "organisation", None
+        generic = GENERIC_MEDIA_RE.search(mention)
+        if generic is not None:
+            outlet = nearest_outlet(index, start, generic_kinds(generic.group()))
+            if outlet is not None:
+                return outlet.name, "outlet", None, "generic-media", outlet.name
+        return None, "", None, "unnamed", None
+
+    def _pronoun(
+        self, index: ArticleIndex, pronoun: str, start: int, previous: list[tuple[int, str, str]]
+    ) -> tuple[str | None, str, str | None, str, str | None]:
+        wanted = {"person"} if pronoun in PERSON_PRONOUNS else ({"org", "outlet"} if pronoun in THING_PRONOUNS else {"org", "outlet", "person"})
+        excluded_gender = {"she": "m", "her": "m", "he": "f", "him": "f", "his": "f"}.get(pronoun)
+        genders = {p.canonical: p.gender for p in index.persons}
+
+        def compatible(name: str, kind: str) -> bool:
+            return kind in wanted and not (kind == "person" and genders.get(name) == excluded_gender)
+
+        for offset, name, kind in reversed(previous):
+            if start - offset > PRONOUN_REACH:
+                break
+            if compatible(name, kind):
+                return name, kind, None, "pronoun:previous-speaker", name if kind == "outlet" else None
+        if "person" in wanted:
+            earlier = [
+                p for a, p in index.person_mentions
+                if a < start and start - a <= PRONOUN_REACH and compatible(p.canonical, "person")
+            ]
+            if earlier:
+                return earlier[-1].canonical, "person", None, "pronoun:nearest-person", None
+        return None, "", None, "pronoun:unresolved", None
+
+    def _description(
+        self, index: ArticleIndex, span: SpacySpan, start: int, history: History
+    ) -> tuple[str | None, str, str | None, str, str | None] | None:
+        words = [t for t in span if not t.is_punct]
+        if not words or words[0].lower_ not in ("the", "this", "that") or any(t.ent_type_ == "PERSON" for t in span):
+            return None
+        head = span.root.lower_
+        if head in OUTLET_DESCRIPTIONS:
+            outlet = self._described_outlet(index, start, head, history)
+            if outlet is not None:
+                history.descriptions.append((start, head, outlet.name))
+                return outlet.name, "outlet", None, f"description:{head}", outlet.name
+            return None, "", None, "description:unresolved", None
+        if head in DOCUMENT_NOUNS:
+            # "the statement said": whoever was said to have made the statement.
+            author = _author_of(span.doc.text, head, start, history)
+            if author is not None:
+                return author[0], author[1], None, f"description:{head}", author[0] if author[1] == "outlet" else None
+            return None, "", None, "description:unresolved", None
+        # "the official", "the U.S. president": the person named with the title sharing most words, latest first.
+        described = set(person_key(span.text).split()) - {"the", "this", "that"}
+        best: tuple[int, int, Person] | None = None
+        for offset, person in index.person_mentions:
+            if offset >= start:
+                break
+            for role in person.roles:
+                words = set(person_key(role).split())
+                if head in words:
+                    shared = len(described & words)
+                    if best is None or (shared, offset) >= (best[0], best[1]):
+                        best = (shared, offset, person)
+        if best is not None:
+            return best[2].canonical, "person", None, f"description:{head}", None
+        return None
+
+    def _parties(self, index: ArticleIndex, agreement: Token) -> list[str]:
+        """Who made an agreement: "Kim reached an accord with Trump that stipulated ..." -> Kim and Trump.
+
+        The people named in the agreement's phrase ("with Trump", "between X and Y") and the
+        subject of the verb it is the object of ("Kim reached").
+        """
+        tokens = list(agreement.subtree)
+        if agreement.dep_ == "dobj":
+            subject = next((c for c in agreement.head.children if c.dep_ == "nsubj"), None)
+            if subject is not None:
+                tokens += list(subject.subtree)
+        relative = {t.i for c in agreement.children if c.dep_ in ("relcl", "acl") for t in c.subtree}
+        offsets = [(t.idx, t.idx + len(t.text)) for t in tokens if t.i not in relative]
+        names = [p.canonical for a, p in index.person_mentions if any(x <= a < y for x, y in offsets)]
+        return list(dict.fromkeys(names))
+
+    def _described_outlet(
+        self, index: ArticleIndex, start: int, head: str, history: History
+    ) -> Outlet | None:
+        """The outlet "the paper", "the network" points back at.
+
+        A description used again keeps its referent until another outlet of its kind speaks:
+        in "The network (NHK) added that ... CNN reported that ... The network claimed", the
+        network is still NHK. Otherwise it is the nearest outlet of its kind named before it.
+        """
+        kinds = OUTLET_DESCRIPTIONS[head]
+        for offset, described, name in reversed(history.descriptions):
+            if described != head or offset >= start:
+                continue
+            spoke_since = any(
+                kind == "outlet" and said != name and offset < at < start
+                and (outlet := self.outlets.lookup(said)) is not None and outlet.kind in kinds
+                for at, said, kind in history.speakers
+            )
+            if not spoke_since:
+                return self.outlets.lookup(name)
+            break
+        return nearest_outlet(index, start, kinds, before_only=True)
+
+
+def _appositive_person(index: ArticleIndex, head: Token | None) -> Person | None:
+    """ "Her neighbor, Dan Reyes, said": the name set beside a description."""
+    if head is None:
+        return None
+    for child in head.rights:
+        if child.dep_ == "appos" and child.ent_type_ == "PERSON":
+            start, end = mention_span(child)
+            return next((p for a, p in index.person_mentions if start <= a < end), None)
+    return None
+
+
+def _author_of(text: str, noun: str, start: int, history: History) -> tuple[str, str] | None:
+    """Who made the statement (letter, readout ...) a later "the statement" points back at.
+
+    The speaker (and kind) of the latest earlier quote whose attribution names that document:
+    "White said in a statement ...", "Pompeo issued a statement welcoming ...".
+    """
+    pattern = re.compile(rf"\b{re.escape(noun)}s?\b", re.IGNORECASE)
+    for a, b, contents, speaker, kind in reversed(history.sentences):
+        if a >= start or start - a > PRONOUN_REACH:
+            continue
+        chars = list(text[a:b])
+        for x, y in contents:  # only the attribution around the content names the document
+            for i in range(max(x, a), min(y, b)):
+                chars[i - a] = " "
+        if pattern.search("".join(chars)):
+            return speaker, kind
+    return None
+
+
+def _conjoined(span: SpacySpan | None) -> bool:
+    """ "Asahi and Yomiuri", "Mattis and Onodera": a mention naming several sources."""
+    return span is not None and any(t.dep_ == "cc" and t.lower_ in ("and", "&") for t in span)
+
+
+def _role_in_mention(mention: str, person: Person) -> str | None:
+    """The part of a mention that is a title, not the name."""
+    for form in sorted(person.forms, key=len, reverse=True):
+        at = mention.find(form)
+        if at > 0:
+            role = mention[:at].strip(" ,")
+            role = re.sub(r"^(the|a|an)\s+", "", role, flags=re.IGNORECASE)
+            return role or None
+    return person.roles[0] if person.roles else None

@@ -1,0 +1,143 @@
+"""The detector: every direct quote and every piece of reported speech in a Doc.
+
+Two sources of evidence meet here:
+
+* quotation marks (:mod:`quotes.marks`), found on the characters before any
+  parse, so a quote is found even when the parse of its sentence is wrong;
+* cues from the dependency parse: a reporting verb (from the lexicon) with a
+  clausal complement ("X said that ..."), a parenthetical ("..., he said, ..."),
+  "according to X", a colon introduction ("X said: ...") and headline forms
+  ("X Says ...", "X: ...").
+
+A cue whose complement lies inside a quotation gives a direct quote; one
+whose complement holds a quotation gives a mixed quote; one with no
+quotation gives an indirect quote. Quotations left over look for a cue in
+their sentence, then in the sentence before a colon; a long one with no cue
+is still reported (without a speaker) and a short one (a scare quote or a
+title) is not.
+
+The rules follow the structures catalogued for attribution relations by
+Pareti (2015, "Attribution: A Computational Approach") and annotated in
+PolNeAR (Newell, Margolin and Ruths, LREC 2018).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from spacy.tokens import Doc
+
+from quotes.detect.content import cut_source_phrases
+from quotes.detect.cues import REPORTING_ADVERBS, cue_candidates, cue_span, mention_span
+from quotes.detect.detection import (
+    QUOTE_CHARS,
+    SHORT_RULE,
+    TEXT_KEY,
+    Detection,
+    doc_text,
+    inside_any,
+    overlap,
+    same_sentence,
+)
+from quotes.detect.furniture import DATELINE_RE, furniture_spans
+from quotes.detect.headlines import detect_headlines, headline_like_lines
+from quotes.detect.quotations import attach_region, combine, nickname
+from quotes.detect.splits import continue_speakers, merge_split_quotes, with_transcript_turns
+from quotes.lexicon import CueLexicon, cue_lexicon
+from quotes.marks import find_regions
+
+__all__ = [
+    "DATELINE_RE",
+    "QUOTE_CHARS",
+    "REPORTING_ADVERBS",
+    "SHORT_RULE",
+    "TEXT_KEY",
+    "Detection",
+    "cue_span",
+    "detect",
+    "doc_text",
+    "furniture_spans",
+    "mention_span",
+    "overlap",
+    "same_sentence",
+]
+
+
+def detect(
+    doc: Doc, *, lexicon: CueLexicon | None = None, nested: bool = False, text: str | None = None
+) -> list[Detection]:
+    """Every attribution in ``doc``, in text order.
+
+    Args:
+        doc: a parsed Doc.
+        lexicon: the cue lexicon; the packaged English one by default.
+        nested: also report attributions inside the content of another
+            ("The source said [Clinton told police that ...]"). Off by default:
+            the outer attribution already carries that content, and annotated
+            news corpora such as PolNeAR mostly leave the inner one out.
+        text: ``doc.text``, when the caller already has it (spaCy rebuilds it
+            on every access).
+    """
+    lexicon = lexicon or cue_lexicon(doc.lang_ if doc.lang_ in ("en",) else "en")
+    text = doc_text(doc) if text is None else text
+    furniture = furniture_spans(text)
+    regions = [r for r in find_regions(text) if not inside_any(r.start, furniture) and not nickname(text, r)]
+    candidates = [
+        c
+        for c in cue_candidates(doc, lexicon)
+        if not inside_any(c.cue.idx, furniture)
+        and not any(r.inner_start <= c.cue.idx < r.inner_end for r in regions)
+    ]
+    for candidate in candidates:
+        candidate.content = cut_source_phrases(text, candidate.content, lexicon)
+    detections: list[Detection] = []
+    used_regions: set[int] = set()
+    for candidate in candidates:
+        found = combine(text, candidate, regions, used_regions)
+        if found is not None:
+            detections.append(found)
+    for index, region in enumerate(regions):
+        if index in used_regions:
+            continue
+        found = attach_region(doc, text, region, lexicon, furniture)
+        if found is None:
+            continue
+        used_regions.add(index)
+        if found.type == "mixed":
+            # A fragment's content may hold further quotations ('called him a "liar" and "sick"').
+            extent = (found.content_spans[0][0], found.content_spans[-1][1])
+            inner = [i for i, r in enumerate(regions) if i not in used_regions and extent[0] <= r.inner_start < extent[1]]
+            used_regions.update(inner)
+            found = replace(found, quoted_spans=found.quoted_spans + tuple(p for i in inner for p in regions[i].pieces))
+        detections.append(found)
+    detections.extend(detect_headlines(doc, text, lexicon, regions, furniture, detections))
+    merged = merge_split_quotes(doc, text, sorted(detections, key=lambda d: d.content_spans[0]))
+    headline_lines = [span for span, title_case in headline_like_lines(text, furniture) if title_case]
+    kept = [
+        replace(d, headline=True) if not d.headline and inside_any(d.content_spans[0][0], headline_lines) else d
+        for d in merged
+        if d.rule != SHORT_RULE and d.content_spans
+    ]
+    if not nested:
+        kept = [d for d in kept if not _nested_in_another(d, kept)]
+    # Two cues for one quotation ('scolded him: "...," she said'): one quote, the one that took the marks.
+    kept = [d for d in kept if not (d.type == "indirect" and _inside_quotation_of_another(d, kept))]
+    return with_transcript_turns(text, continue_speakers(text, kept))
+
+
+def _inside_quotation_of_another(detection: Detection, detections: list[Detection]) -> bool:
+    size = sum(b - a for a, b in detection.content_spans)
+    return any(
+        sum(overlap(piece, quoted) for piece in detection.content_spans for quoted in other.quoted_spans) >= 0.8 * size
+        for other in detections
+        if other is not detection
+    )
+
+
+def _nested_in_another(detection: Detection, detections: list[Detection]) -> bool:
+    if detection.cue_span is None:
+        return False
+    cue = detection.cue_span[0]
+    return any(
+        other is not detection and any(a <= cue < b for a, b in other.content_spans) for other in detections
+    )

@@ -1,0 +1,44 @@
+"""Page furniture (navigation lines, photo credits, captions, tag lists, markup), datelines and title case:
+text that is never a quote."""
+
+from __future__ import annotations
+
+import re
+
+from quotes.marks import line_spans
+from quotes.records import Span
+
+
+# Lines that are page furniture, never speech.
+_NAVIGATION_RE = re.compile(
+    r"^\s*(read more|read also|see also|related|watch|listen|more|tags|share this|follow us)\b\s*:",
+    re.IGNORECASE,
+)
+_CREDIT_RE = re.compile(r"\u00a9|\bphoto\s*(credit)?\s*[:/]|\bgetty images\b|\(photo\b", re.IGNORECASE)
+_MARKUP_RE = re.compile(r"</?[a-zA-Z][\w-]*(\s+[\w:-]+\s*=\s*(\"[^\"]*\"|'[^']*'|[^\s>]*))*\s*/?>")
+DATELINE_RE = re.compile(r"^[ \t]*[A-Z][A-Z .,'\-]{1,40}(?:,[^\n()]{1,30})?(?:\([^)\n]{2,40}\))?[ \t]*[-\u2013\u2014]+[ \t]*", re.MULTILINE)  # "MOSCOW (Sputnik) -", "SEOUL, Oct 8 (Reuters) -"
+
+
+def furniture_spans(text: str) -> list[Span]:
+    """Navigation lines, photo credits and captions, tag lists: never quotes."""
+    lines = [s for s in line_spans(text) if text[s[0] : s[1]].strip()]
+    furniture = []
+    for index, (start, end) in enumerate(lines):
+        line = text[start:end]
+        following = text[lines[index + 1][0] : lines[index + 1][1]] if index + 1 < len(lines) else ""
+        if _NAVIGATION_RE.match(line) or _CREDIT_RE.search(line):
+            furniture.append((start, end))
+        elif _CREDIT_RE.search(following) and len(following.split()) <= 8 and not title_case(line):
+            furniture.append((start, end))  # a caption: the line right above its credit
+        elif index > 0 and re.match(r"^\s*tags\s*:\s*$", text[lines[index - 1][0] : lines[index - 1][1]], re.I):
+            furniture.append((start, end))
+    # Markup left in the text (embedded tweets, HTML): its attribute values are not quotes.
+    furniture.extend(m.span() for m in _MARKUP_RE.finditer(text))
+    return furniture
+
+
+def title_case(line: str) -> bool:
+    """A headline's look: short, mostly capitalised words, no final full stop."""
+    words = line.split()
+    capitalised = sum(1 for w in words if w[:1].isupper() or not w[:1].isalpha())
+    return 3 <= len(words) <= 20 and capitalised >= 0.6 * len(words) and line.strip()[-1:] not in ".!?\"\u201d"

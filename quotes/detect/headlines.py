@@ -1,0 +1,116 @@
+"""Headlines and link titles: "X Says ...", "X Warns ...", "X: ..."."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from spacy.tokens import Doc
+
+from quotes.detect.content import trim
+from quotes.detect.detection import SHORT_RULE, Detection, inside_any, overlap
+from quotes.lexicon import CueLexicon
+from quotes.marks import QuoteRegion, line_spans
+from quotes.records import Span
+
+
+_HEADLINE_SUFFIX_RE = re.compile(r"\s+[\u2013\u2014-]\s+\w+(\s\w+)?\s*$")
+
+
+def headline_like_lines(text: str, furniture: list[Span]) -> Iterator[tuple[Span, bool]]:
+    """Short lines that may be headlines or link titles, and whether each is in title case.
+
+    The first line of an article is its headline even in sentence case; other
+    lines must be in title case and lack a final full stop.
+    """
+    for start, end in line_spans(text):
+        line = text[start:end].strip()
+        words = line.split()
+        if not (3 <= len(words) <= 20) or inside_any(start + 1, furniture):
+            continue
+        capitalised = sum(1 for w in words if w[:1].isupper() or not w[:1].isalpha())
+        title_case = capitalised >= 0.6 * len(words) and line[-1] not in ".!?\"\u201d"
+        if title_case or not text[:start].strip():
+            offset = text.index(line, start)
+            yield (offset, offset + len(line)), title_case
+
+
+def _headline_cue(words: list[re.Match[str]], lexicon: CueLexicon, quoted: bool) -> tuple[int, str] | None:
+    """Index and lemma of the headline's cue word: a present-tense reporting verb ("Says", "Warns")."""
+    for index, word in enumerate(words[1:], start=1):
+        form = word.group().lower()
+        for lemma in (form[:-2] if form.endswith("es") else None, form[:-1] if form.endswith("s") else None):
+            cue_class = lexicon.verb_class(lemma) if lemma else None
+            if cue_class == "speech" or (cue_class is not None and quoted):
+                return index, lemma
+    return None
+
+
+# Verbs that take an audience ("Speaks to North Koreans", "Talks With Donors") and those words.
+_AUDIENCE_VERBS = {"speak", "talk"}
+_AUDIENCE_WORDS = {"to", "with", "before"}
+
+
+def _addressee_after_cue(words: list[re.Match[str]], cue_index: int, lemma: str) -> bool:
+    """ "Trump Speaks to North Koreans": the verb's audience follows it, not what was said."""
+    following = words[cue_index + 1].group().lower() if cue_index + 1 < len(words) else ""
+    return lemma in _AUDIENCE_VERBS and following in _AUDIENCE_WORDS
+
+
+def _in_name(doc: Doc, offset: int) -> bool:
+    token = next((t for t in doc if t.idx == offset), None)
+    return token is not None and token.ent_type_ in ("GPE", "ORG", "LOC", "FAC", "NORP", "WORK_OF_ART", "LAW", "EVENT")
+
+
+def detect_headlines(
+    doc: Doc,
+    text: str,
+    lexicon: CueLexicon,
+    regions: list[QuoteRegion],
+    furniture: list[Span],
+    found: list[Detection],
+) -> Iterator[Detection]:
+    covered = [s for d in found if d.rule != SHORT_RULE and not d.rule.endswith(":object") for s in d.content_spans]
+    for (start, end), title_case in headline_like_lines(text, furniture):
+        if any(overlap((start, end), s) for s in covered):
+            continue
+        line = text[start:end]
+        body_end = start + (_HEADLINE_SUFFIX_RE.search(line).start() if _HEADLINE_SUFFIX_RE.search(line) else len(line))
+        line_regions = [r for r in regions if start <= r.start < end]
+        words = list(re.finditer(r"\S+", text[start:body_end]))
+        found_cue = _headline_cue(words, lexicon, bool(line_regions)) if title_case else None
+        if found_cue is not None and (
+            _in_name(doc, start + words[found_cue[0]].start())  # "United States", "Foreign Affairs": part of a name
+            or _addressee_after_cue(words, *found_cue)  # "Trump Speaks to North Koreans": whom, not what
+        ):
+            found_cue = None
+        cue_index = found_cue[0] if found_cue is not None else None
+        colon = text.find(": ", start, body_end)
+        if cue_index is not None and (colon < 0 or colon > start + words[cue_index].start()):
+            cue = words[cue_index]
+            speaker = (start, start + words[cue_index - 1].end())
+            content = (start + cue.end() + 1, body_end)
+            cue_span = (start + cue.start(), start + cue.end())
+            rule = "headline:verb"
+        elif 0 < colon - start <= 40 and len(text[start:colon].split()) <= 4:
+            speaker = (start, colon)
+            content = (colon + 2, body_end)
+            cue_span = (colon, colon + 1)
+            rule = "headline:colon"
+        else:
+            continue
+        content = trim(text, content)
+        if content[1] <= content[0]:
+            continue
+        quoted = tuple(p for r in line_regions for p in r.pieces if content[0] <= p[0] < content[1])
+        full_quote = len(quoted) == 1 and quoted[0][1] - quoted[0][0] >= content[1] - content[0] - 2
+        yield Detection(
+            content_spans=quoted if full_quote else (content,),
+            type="direct" if full_quote else ("mixed" if quoted else "indirect"),
+            cue_span=cue_span,
+            speaker_span=speaker,
+            quoted_spans=quoted,
+            rule=rule,
+            confidence=0.6,
+            headline=True,
+        )
