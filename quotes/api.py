@@ -16,7 +16,7 @@ from typing import Any
 import spacy
 from spacy.language import Language
 
-from quotes.attribute import dateline_outlet
+from quotes.attribute import dateline_outlet, with_publisher
 from quotes.errors import ModelError, QuotesError
 from quotes.lexicon import OutletGazetteer
 from quotes.records import Article, Quote
@@ -152,7 +152,8 @@ def _finish(
         publisher = dateline_outlet(article.text, gazetteer)
         if publisher is not None:
             article = dataclasses.replace(article, outlet=publisher)
-    yield article, [dataclasses.replace(Quote.from_dict(d), article_id=article.id) for d in found]
+    quotes = [dataclasses.replace(Quote.from_dict(d), article_id=article.id) for d in found]
+    yield article, with_publisher(article, quotes, gazetteer)
 
 
 def _pipe(texts: list[str], model: str, full_parse: bool, outlets: str | None = None) -> list[list[dict[str, Any]]]:

@@ -40,6 +40,7 @@ could not be paired is direct. Recall is given for each.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 import unicodedata
@@ -356,13 +357,25 @@ def same_name(predicted: str | None, gold: str | None, alternatives: Iterable[st
     return False
 
 
-def source_span(quote: Quote, convention: str) -> Span | None:
-    """The mention scored as a quote's source: the speaker's, or in PolNeAR's convention the outermost relay's."""
-    if convention == "polnear":
-        relays = [link.span for link in quote.via if link.role == "relay" and link.span is not None]
-        if relays:
-            return relays[-1]
-    return quote.speaker_span
+def outer_attribution(quote: Quote) -> Quote:
+    """A relayed quote as PolNeAR annotates it: the outer attribution, whose content holds the inner one.
+
+    "NHK reported that Suga said C" is, for PolNeAR, source NHK and content
+    "Suga said C". Only a relay that was an attribution of its own, with its own
+    cue words ("KCNA reported", "according to Reuters"), is an outer source; a
+    channel of the speaker's own clause ("told CNN", "on Facebook") is not.
+    """
+    relays = [
+        link
+        for link in quote.via
+        if link.role == "relay" and link.span is not None and link.cue_span not in (None, quote.cue_span)
+    ]
+    if not relays:
+        return quote
+    inner = [span for span in (quote.speaker_span, quote.cue_span) if span is not None]
+    start = min(a for a, _ in (*quote.content_spans, *inner))
+    end = max(b for _, b in (*quote.content_spans, *inner))
+    return dataclasses.replace(quote, content_spans=((start, end),), speaker_span=relays[-1].span)
 
 
 def _overlaps(a: Iterable[Span], b: Iterable[Span]) -> bool:
@@ -401,6 +414,8 @@ def score_article(
     """Add one article's counts to ``score``; ``convention`` says which mention is the source (see the module)."""
     text = gold_article.article.text
     gold = gold_article.quotes
+    if convention == "polnear":
+        predicted = [outer_attribution(quote) for quote in predicted]
     score.articles += 1
     score.gold += len(gold)
     score.predicted += len(predicted)
@@ -418,8 +433,7 @@ def score_article(
         score.matched_mixed += types[g_index] == "mixed"
         if _normalise(_content_text(text, quote.content_spans)) == _normalise(_content_text(text, item.content_spans)):
             score.exact += 1
-        source = source_span(quote, convention)
-        speaker_spans = (source,) if source else ()
+        speaker_spans = (quote.speaker_span,) if quote.speaker_span else ()
         if (not speaker_spans and not item.source_spans) or _overlaps(speaker_spans, item.source_spans):
             score.attributed += 1
         if has_names:

@@ -89,7 +89,7 @@ class Link:
 
 def chain_text(via: tuple[Link, ...]) -> str:
     """A chain as a reader writes it: "Ana Ruiz → EFE → The Guardian"."""
-    return " \u2192 ".join(link.name or link.mention or "?" for link in via)
+    return " \u2192 ".join(link.name or link.mention or "unknown" for link in via)
 
 
 @dataclass(frozen=True, slots=True)

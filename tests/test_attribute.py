@@ -179,7 +179,7 @@ MENTIONS = [
     pytest.param(
         "Jones was quoted as saying that the plan was dead.",
         "the plan was dead",
-        R("Jones", None, rule="controller"),
+        R("Jones", None, rule="name"),  # the detector takes who was quoted (quotes.detect.relays)
         id="passive-quoted-as-saying",
     ),
 ]
@@ -274,22 +274,22 @@ NOT_RESOLVED = [
     ),
 ]
 
-ISSUED_BY_ITSELF = [
-    pytest.param(
-        "A statement from the ministry said the talks were useful.",
-        "the talks were useful",
-        R("A statement from the ministry", None, rule="unnamed"),
-        id="a-document-that-is-the-subject-speaks-for-itself",
-    ),
-]
-
-
-@pytest.mark.parametrize(("text", "content", "expected"), NOT_RESOLVED + ISSUED_BY_ITSELF)
+@pytest.mark.parametrize(("text", "content", "expected"), NOT_RESOLVED)
 def test_resolver_leaves_unresolved(nlp, text: str, content: str, expected: R) -> None:
     check(nlp, text, content, expected)
 
 
 # --- canonical speakers and outlets ------------------------------------------------
+
+ISSUED_DOCUMENTS = [
+    pytest.param(
+        "A statement from the ministry said the talks were useful.",
+        "the talks were useful",
+        R("A statement from the ministry", "ministry", rule="document"),
+        id="a-document-speaks-for-whoever-issued-it",
+    ),
+]
+
 
 NAMES = [
     pytest.param(
@@ -324,7 +324,7 @@ NAMES = [
     pytest.param(
         "All newspapers except Asahi wrote that the summit was a success.",
         "the summit was",
-        R("All newspapers except Asahi", None, None, "unnamed"),
+        R("All newspapers except Asahi", "newspapers except Asahi", None, "description"),
         id="outlet-after-except-is-left-out",
     ),
     pytest.param(
@@ -351,8 +351,8 @@ NAMES = [
     pytest.param(
         "The agreement says the plant will close in 2030.",
         "the plant will close",
-        R("The agreement", None, None, "unnamed"),
-        id="an-agreement-with-no-party-named-stays-unnamed",
+        R("The agreement", "agreement", None, "description"),
+        id="an-agreement-with-no-party-named-is-its-own-description",
     ),
     pytest.param(
         "\u201cWe have been waiting for this vote for a very long time,\u201d said Councilwoman Maria Lopez.",
@@ -363,7 +363,7 @@ NAMES = [
 ]
 
 
-@pytest.mark.parametrize(("text", "content", "expected"), NAMES)
+@pytest.mark.parametrize(("text", "content", "expected"), NAMES + ISSUED_DOCUMENTS)
 def test_resolver_speaker_and_outlet(nlp, text: str, content: str, expected: R) -> None:
     check(nlp, text, content, expected)
 

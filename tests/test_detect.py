@@ -343,12 +343,12 @@ MIXED = [
     pytest.param(
         "In a statement summarizing the call, White said Mattis and Onodera agreed that this launch is "
         '"an unacceptable act that undermines security and stability in the region."',
+        # White relays what the two agreed: one attribution, theirs (quotes.detect.relays).
         Q(
-            'Mattis and Onodera agreed that this launch is "an unacceptable act that undermines security and '
-            'stability in the region."',
+            'this launch is "an unacceptable act that undermines security and stability in the region."',
             "mixed",
-            "said",
-            "White",
+            "agreed",
+            "Mattis and Onodera",
             quoted=("an unacceptable act that undermines security and stability in the region.",),
         ),
         id="fragment-at-the-end",

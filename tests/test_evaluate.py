@@ -532,7 +532,7 @@ def test_polnear_convention_takes_the_outer_relay_as_the_source(tmp_path: Path) 
     """ "Kim said C, KCNA reported": the relay convention's source is Kim, PolNeAR's is KCNA."""
     gold_articles = read_jsonl_gold(_news_dev_gold(tmp_path))
     (item,) = gold_articles[0].quotes
-    kcna = at(JSONL_TEXT, "KCNA")
+    kcna, reported = at(JSONL_TEXT, "KCNA"), at(JSONL_TEXT, "reported")
     found = Quote(
         "kcna",
         "",
@@ -543,7 +543,7 @@ def test_polnear_convention_takes_the_outer_relay_as_the_source(tmp_path: Path) 
         outlet="KCNA",
         via=(
             Link("Kim Jong-un", "person", "speaker", span=item.source_spans[0]),
-            Link("KCNA", "outlet", "relay", "KCNA", kcna, "reported"),
+            Link("KCNA", "outlet", "relay", "KCNA", kcna, "reported", reported),
         ),
     )
     relay = evaluate(gold_articles, fake_extractor({"kcna": [found]})).figures()

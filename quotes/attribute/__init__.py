@@ -39,18 +39,19 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
+from quotes.attribute.chains import LINK_KINDS, ChainLinker, chain_outlet, with_publisher
 from quotes.attribute.index import ArticleIndexer
 from quotes.attribute.mentions import repair_mention
-from quotes.attribute.outlets import channel_outlet, dateline_outlet, name_reports, paragraph_openers, sentence_bounds
+from quotes.attribute.outlets import dateline_outlet, name_reports, paragraph_openers, sentence_bounds
 from quotes.attribute.speakers import History, SpeakerNamer
 from quotes.detect import Detection
 from quotes.lexicon import OutletGazetteer, cue_lexicon, default_outlets, default_people
-from quotes.records import Quote
+from quotes.records import Link, Quote, Span
 
-__all__ = ["Resolver", "dateline_outlet"]
+__all__ = ["Resolver", "dateline_outlet", "with_publisher"]
 
 
-class Resolver(ArticleIndexer, SpeakerNamer):
+class Resolver(ArticleIndexer, SpeakerNamer, ChainLinker):
     """Resolves the speakers and outlets of one article's detections."""
 
     def __init__(self, vocab: Vocab, outlets: OutletGazetteer | None = None, *, make_doc=None) -> None:
@@ -83,27 +84,38 @@ class Resolver(ArticleIndexer, SpeakerNamer):
         paragraph_outlet = paragraph_openers(doc, text, index)
         first_opener = next((paragraph_outlet[p] for p in sorted(paragraph_outlet)), None)
         attributed: list[Detection] = []  # detections with a speaker mention, after repair
-        for detection in detections:
+        owned = [_owned_spans(d) for d in detections]
+        for number, detection in enumerate(detections):
             detection, repaired = repair_mention(doc, text, detection, attributed, self.lexicon)
             if detection.speaker_span is not None:
                 attributed.append(detection)
             mention = text[slice(*detection.speaker_span)] if detection.speaker_span else None
-            speaker, kind, role, resolution, outlet = None, "", None, repaired or "no-speaker", None
+            speaker, kind, role, resolution = None, "", None, repaired or "no-speaker"
             if detection.speaker_span is not None:
-                speaker, kind, role, resolution, outlet = self._speaker(doc, text, index, detection, history)
+                speaker, kind, role, resolution, _ = self._speaker(doc, text, index, detection.speaker_span, history)
                 if repaired:
                     resolution = f"{repaired}+{resolution}"
-            channel = channel_outlet(doc, text, index, detection)
-            if outlet is None and channel is not None:
-                outlet = channel
+            cue = text[slice(*detection.cue_span)] if detection.cue_span else None
+            speaker_link = Link(speaker, LINK_KINDS.get(kind, "person"), "speaker", mention, detection.speaker_span, cue, detection.cue_span)
+            others = [span for other, spans in enumerate(owned) if other != number for span in spans]
+            via = self._chain(doc, text, index, detection, speaker_link, history, others)
+            if kind != "outlet" and chain_outlet(via) is None:
+                # "'There is no alternative,' he added": the rest of an account came the same way.
+                carried = self._account(quotes, speaker, detection.content_spans[0][0])
+                if carried:
+                    via, resolution = via + carried, resolution + "+account"
             paragraph = text.rfind("\n", 0, detection.content_spans[0][0])
             # "NHK reported that Secretary Pompeo testified ... he responded: ...": what is quoted
             # in a paragraph an outlet opens came through that outlet; a headline, through the
             # outlet that opens the story.
-            if outlet is None and kind == "person":
+            if kind == "person" and chain_outlet(via) is None:
                 carrier = first_opener if paragraph < 0 else paragraph_outlet.get(paragraph)
                 if carrier is not None:
-                    outlet, resolution = carrier, resolution + "+report-opener"
+                    via, resolution = via + (Link(carrier, "outlet", "relay"),), resolution + "+report-opener"
+            outlet = chain_outlet(via)
+            frame = next((link.name for link in reversed(via) if link.kind == "outlet" and link.name), None)
+            if frame is not None:
+                history.frames.append((detection.content_spans[0][0], frame))
             if speaker is not None:
                 history.speakers.append((detection.content_spans[0][0], speaker, kind))
                 history.sentences.append((*sentence_bounds(doc, detection), detection.content_spans, speaker, kind))
@@ -118,7 +130,7 @@ class Resolver(ArticleIndexer, SpeakerNamer):
                     content=" ... ".join(text[a:b] for a, b in detection.content_spans),
                     content_spans=detection.content_spans,
                     type=detection.type,
-                    cue=text[slice(*detection.cue_span)] if detection.cue_span else None,
+                    cue=cue,
                     cue_span=detection.cue_span,
                     speaker_mention=mention,
                     speaker_span=detection.speaker_span,
@@ -130,6 +142,14 @@ class Resolver(ArticleIndexer, SpeakerNamer):
                     rule=detection.rule,
                     resolution=resolution,
                     headline=detection.headline,
+                    via=via,
                 )
             )
         return name_reports(text, quotes)
+
+
+def _owned_spans(detection: Detection) -> list[Span]:
+    """What an attribution's own words cover: its content, speaker and relays."""
+    spans = list(detection.content_spans)
+    spans += [s for s in (detection.speaker_span, *(r.mention for r in detection.relays)) if s is not None]
+    return spans

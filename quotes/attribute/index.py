@@ -42,7 +42,7 @@ class ArticleIndex:
     by_token: dict[str, list[Person]]
     person_mentions: list[tuple[int, Person]]
     outlet_mentions: list[tuple[int, int, Outlet]]
-    org_mentions: list[tuple[int, str]]
+    org_mentions: list[tuple[int, int, str]]  # (start, end, name) of organisations, countries, nationalities
 
     def person_for(self, name: str) -> Person | None:
         key = person_key(name)
@@ -205,7 +205,7 @@ class ArticleIndexer:
             person_mentions.append((match.start(), person))
         person_mentions.sort(key=lambda m: m[0])
         org_mentions = [
-            (ent.start_char, re.sub(r"^the\s+", "", strip_possessive(ent.text), flags=re.I))
+            (ent.start_char, ent.end_char, re.sub(r"^the\s+", "", strip_possessive(ent.text), flags=re.I))
             for ent in doc.ents
             if ent.label_ in ("ORG", "NORP", "GPE") and ent.start_char not in outlet_chars and not _excluded(text, ent.start_char)
         ]

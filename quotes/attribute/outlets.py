@@ -1,5 +1,5 @@
-"""Outlets: the channel named in an attribution, generic media linked to a named outlet, outlets that
-open a paragraph, "– Reports" headlines, and the publisher in a dateline."""
+"""Outlets: generic media linked to a named outlet, outlets that open a paragraph, "– Reports"
+headlines, and the publisher in a dateline. The channels of one attribution are :mod:`quotes.attribute.chains`'."""
 
 from __future__ import annotations
 
@@ -12,13 +12,16 @@ from spacy.tokens import Doc
 from quotes.attribute.index import ArticleIndex
 from quotes.detect import Detection
 from quotes.lexicon import Outlet, OutletGazetteer, default_outlets
-from quotes.records import Quote, Span
+from quotes.records import Link, Quote, Span
 
 
-# Words that make a media mention generic ("state media", "local media") rather than named.
+# A medium named by a description, not a masthead: "state media", "state-run television",
+# "the official news agency", "local media", "Russian news agencies".
 GENERIC_MEDIA_RE = re.compile(
-    r"\b(state|state-run|state-controlled|official|local|national|government|[A-Z][a-z]+(?:an|ese|ish|i))\s+"
-    r"(media|news agency|television|TV|press|newspapers?|broadcaster)\b",
+    r"\b(?:[A-Z][a-z]+(?:an|ese|ish|i)\s+)?"
+    r"(?:state|state-run|state-owned|state-controlled|official|local|national|government|public|[A-Z][a-z]+(?:an|ese|ish|i))"
+    r"(?:[\s-]+(?:run|owned|controlled))?\s+"
+    r"(?:media|news\s+agency|news\s+agencies|television|TV|press|newspapers?|broadcaster|radio|outlets?)\b",
     re.IGNORECASE,
 )
 
@@ -109,31 +112,6 @@ def sentence_bounds(doc: Doc, detection: Detection) -> Span:
     return a, b
 
 
-def channel_outlet(doc: Doc, text: str, index: ArticleIndex, detection: Detection) -> str | None:
-    """An outlet named in the attribution but not as its speaker: "told Reuters", "carried by KCNA"."""
-    a, b = sentence_bounds(doc, detection)
-    inside = detection.content_spans
-    speaker = detection.speaker_span or (-1, -1)
-    for start, end, outlet in index.outlet_mentions:
-        if not (a <= start < b) or any(x <= start < y for x, y in inside) or speaker[0] <= start < speaker[1]:
-            continue
-        return outlet.name
-    # A generic channel: "in a message carried by state media", "local media reported".
-    for x, y in [(a, b)]:
-        chars = list(text[x:y])
-        for p, q in inside:  # blank out the content: only the attribution around it names a channel
-            for i in range(max(p, x), min(q, y)):
-                chars[i - x] = " "
-        outside = "".join(chars)
-        match = GENERIC_MEDIA_RE.search(outside)
-        if match is not None:
-            kinds = generic_kinds(match.group())
-            outlet = nearest_outlet(index, x + match.start(), kinds)
-            if outlet is not None:
-                return outlet.name
-    return None
-
-
 _REPORTS_SUFFIX_RE = re.compile(r"[\u2013\u2014-]\s*(reports?|media|report says)\s*$", re.IGNORECASE)
 
 
@@ -148,7 +126,9 @@ def name_reports(text: str, quotes: list[Quote]) -> list[Quote]:
         line_end = text.find("\n", quote.end)
         line = text[quote.end : len(text) if line_end < 0 else line_end]
         if quote.headline and quote.outlet is None and _REPORTS_SUFFIX_RE.search(line):
-            quote = dataclasses.replace(quote, outlet=main, resolution=quote.resolution + "+reports")
+            quote = dataclasses.replace(
+                quote, outlet=main, resolution=quote.resolution + "+reports", via=quote.via + (Link(main, "outlet", "relay"),)
+            )
         named.append(quote)
     return named
 

@@ -9,7 +9,7 @@ from spacy.tokens import Doc, Span as SpacySpan, Token
 
 from quotes.attribute.index import NAME_TITLES, ArticleIndex, Person, strip_possessive
 from quotes.attribute.outlets import GENERIC_MEDIA_RE, generic_kinds, nearest_outlet
-from quotes.detect import Detection, mention_span
+from quotes.detect import mention_span
 from quotes.lexicon import Outlet, OutletGazetteer, person_key
 from quotes.records import Span
 
@@ -32,6 +32,7 @@ OUTLET_DESCRIPTIONS = {
     "media": ("agency", "state-media", "newspaper", "broadcaster"),
     "report": ("agency", "state-media", "newspaper", "broadcaster", "online"),
     "reports": ("agency", "state-media", "newspaper", "broadcaster", "online"),
+    "article": ("newspaper", "online", "magazine", "agency"),
 }
 
 # Descriptions that point back at a document, and so at whoever issued it ("the statement said").
@@ -39,6 +40,14 @@ DOCUMENT_NOUNS = {"statement", "readout", "release", "communique", "memo", "memo
 # Agreements speak for the parties that made them ("an accord ... that stipulated ...").
 AGREEMENT_NOUNS = {"accord", "agreement", "deal", "pact", "treaty", "declaration", "communique", "pledge"}
 
+# Heads of a description that name an organisation rather than people ("the presidential office").
+ORGANISATION_NOUNS = {
+    "office", "ministry", "government", "department", "agency", "commission", "committee", "council", "court",
+    "army", "military", "police", "party", "embassy", "administration", "company", "firm", "group", "institute",
+    "authority", "authorities", "service", "board", "union", "parliament", "legislature", "cabinet", "force", "forces",
+}
+# Words before a description that a reader drops when citing it: "some analysts" -> "analysts".
+_DESCRIPTION_DETERMINERS = {"a", "an", "the", "some", "this", "these", "that", "those"}
 # How near (in characters) an earlier mention must be for a pronoun to reach it.
 PRONOUN_REACH = 1500
 
@@ -52,6 +61,8 @@ class History:
     sentences: list[tuple[int, int, tuple[Span, ...], str, str]] = field(default_factory=list)
     # (offset, head noun, outlet) of each description that named an outlet ("the paper" -> Asahi Shimbun)
     descriptions: list[tuple[int, str, str]] = field(default_factory=list)
+    # (offset, outlet) of each quote's outermost medium: the frame a story is told in ("NHK reported ...")
+    frames: list[tuple[int, str]] = field(default_factory=list)
 
 
 class SpeakerNamer:
@@ -67,11 +78,11 @@ class SpeakerNamer:
         doc: Doc,
         text: str,
         index: ArticleIndex,
-        detection: Detection,
+        speaker_span: Span,
         history: History,
     ) -> tuple[str | None, str, str | None, str, str | None]:
-        """(canonical speaker, kind, role, resolution, outlet) for a detection's speaker mention."""
-        start, end = detection.speaker_span  # type: ignore[misc]
+        """(canonical speaker, kind, role, resolution, outlet) for a speaker mention."""
+        start, end = speaker_span
         mention = text[start:end]
         span = doc.char_span(start, end, alignment_mode="expand")
         head = span.root if span is not None else None
@@ -105,6 +116,12 @@ class SpeakerNamer:
         named = _appositive_person(index, head)
         if named is not None:
             return named.canonical, "person", None, "appositive-name", None
+        issuer = _issuer_of_document(head)
+        if issuer is not None:
+            # "A statement from the ministry said ...": whoever issued the document.
+            name, kind, role, resolution, outlet = self._speaker(doc, text, index, mention_span(issuer), history)
+            if name is not None:
+                return name, kind, role, f"document+{resolution}", outlet
         # Descriptions: "the agency", "the paper", "The Supreme Leader", "the official".
         described = self._description(index, span, start, history) if span is not None else None
         if described is not None:
@@ -125,15 +142,46 @@ class SpeakerNamer:
                     break
         if person is not None:
             return person.canonical, "person", None, "partial-name", None
-        orgs = [name for a, name in index.org_mentions if start <= a < end]
-        if orgs:
-            return orgs[0], "org", None, "organisation", None
         generic = GENERIC_MEDIA_RE.search(mention)
         if generic is not None:
             outlet = nearest_outlet(index, start, generic_kinds(generic.group()))
             if outlet is not None:
                 return outlet.name, "outlet", None, "generic-media", outlet.name
+        orgs = [(a, b, name) for a, b, name in index.org_mentions if start <= a < end]
+        # "North Korea's National Defense Commission": the organisation the mention is about, not
+        # the country it belongs to.
+        holding = [name for a, b, name in orgs if head is not None and a <= head.idx < b]
+        if holding:
+            return holding[0], "org", None, "organisation", None
+        if span is not None and head is not None and head.pos_ == "NOUN":
+            # "Afghan officials", "a police source", "South Korea's presidential office": no name is
+            # given, so the description is the speaker, as a reader would cite it.
+            return self._described_speaker(span, start, history)
+        if orgs:
+            return orgs[0][2], "org", None, "organisation", None
         return None, "", None, "unnamed", None
+
+    def _described_speaker(
+        self, span: SpacySpan, start: int, history: History
+    ) -> tuple[str | None, str, str | None, str, str | None]:
+        """A source the article only describes; "the officials" is the officials described before, if any."""
+        head = span.root
+        kind = "org" if head.lemma_.lower() in ORGANISATION_NOUNS else "person"
+        words = [t for t in span if not t.is_space]
+        definite = bool(words) and words[0].lower_ in ("the", "this", "these", "that", "those")
+        if definite:
+            # "The unnamed officials said ..." after "Pakistani intelligence officials said ...".
+            for offset, name, earlier_kind in reversed(history.speakers):
+                if start - offset > PRONOUN_REACH:
+                    break
+                if earlier_kind in ("person", "org") and name.split()[-1].lower() in (head.lower_, head.lemma_.lower()) and " " in name:
+                    return name, earlier_kind, None, "description:earlier", None
+        while words and (words[0].lower_ in _DESCRIPTION_DETERMINERS or words[0].pos_ == "DET"):
+            words = words[1:]
+        if not words:
+            return None, "", None, "unnamed", None
+        name = span.doc.text[words[0].idx : words[-1].idx + len(words[-1].text)]
+        return name, kind, None, "description", None
 
     def _pronoun(
         self, index: ArticleIndex, pronoun: str, start: int, previous: list[tuple[int, str, str]]
@@ -223,15 +271,31 @@ class SpeakerNamer:
         for offset, described, name in reversed(history.descriptions):
             if described != head or offset >= start:
                 continue
+            # An outlet only quoted inside the described one's report ("The network added that CNN
+            # reported ...") does not take the description over.
             spoke_since = any(
-                kind == "outlet" and said != name and offset < at < start
+                said != name and offset < at < start
                 and (outlet := self.outlets.lookup(said)) is not None and outlet.kind in kinds
-                for at, said, kind in history.speakers
+                for at, said in history.frames
             )
             if not spoke_since:
                 return self.outlets.lookup(name)
             break
         return nearest_outlet(index, start, kinds, before_only=True)
+
+
+def _issuer_of_document(head: Token | None) -> Token | None:
+    """Who issued a document named as a speaker: "a statement from the ministry", "the army's statement"."""
+    if head is None or head.lemma_.lower() not in DOCUMENT_NOUNS:
+        return None
+    for child in head.children:
+        if child.dep_ == "poss" and child.ent_type_ not in ("DATE", "TIME"):
+            return child
+        if child.dep_ == "prep" and child.lower_ in ("from", "by", "of"):
+            issuer = next((c for c in child.children if c.dep_ == "pobj"), None)
+            if issuer is not None and issuer.ent_type_ not in ("DATE", "TIME"):
+                return issuer
+    return None
 
 
 def _appositive_person(index: ArticleIndex, head: Token | None) -> Person | None:

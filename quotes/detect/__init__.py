@@ -34,6 +34,7 @@ from quotes.detect.detection import (
     SHORT_RULE,
     TEXT_KEY,
     Detection,
+    Relay,
     doc_text,
     inside_any,
     overlap,
@@ -42,6 +43,7 @@ from quotes.detect.detection import (
 from quotes.detect.furniture import DATELINE_RE, furniture_spans
 from quotes.detect.headlines import detect_headlines, headline_like_lines
 from quotes.detect.quotations import attach_region, combine, nickname
+from quotes.detect.relays import fold_relays
 from quotes.detect.splits import continue_speakers, merge_split_quotes, with_transcript_turns
 from quotes.lexicon import CueLexicon, cue_lexicon
 from quotes.marks import find_regions
@@ -53,6 +55,7 @@ __all__ = [
     "SHORT_RULE",
     "TEXT_KEY",
     "Detection",
+    "Relay",
     "cue_span",
     "detect",
     "doc_text",
@@ -118,6 +121,7 @@ def detect(
         for d in merged
         if d.rule != SHORT_RULE and d.content_spans
     ]
+    kept = fold_relays(doc, text, kept, lexicon)
     if not nested:
         kept = [d for d in kept if not _nested_in_another(d, kept)]
     # Two cues for one quotation ('scolded him: "...," she said'): one quote, the one that took the marks.

@@ -22,10 +22,24 @@ SHORT_RULE = "direct:short"
 
 
 @dataclass(frozen=True, slots=True)
+class Relay:
+    """Who carried an attribution's words on its way to the article, as the text names them.
+
+    ``mention`` is the carrier ("the EFE news agency", "a statement from the
+    club"), ``cue`` the words that relay ("reported", "according to", "quoted").
+    """
+
+    mention: Span | None
+    cue: Span | None
+
+
+@dataclass(frozen=True, slots=True)
 class Detection:
     """One attribution found in a Doc, before its speaker is resolved.
 
-    ``rule`` names the detector rule that found it (the evidence a user sees).
+    ``rule`` names the detector rule that found it (the evidence a user sees);
+    ``relays`` the carriers folded into it (:mod:`quotes.detect.relays`), nearest
+    the speaker first.
     """
 
     content_spans: tuple[Span, ...]
@@ -36,6 +50,7 @@ class Detection:
     rule: str
     confidence: float
     headline: bool = False
+    relays: tuple[Relay, ...] = ()
 
 
 # The text a Doc was made from, kept in its user_data: spaCy rebuilds ``Doc.text`` token by token on each access.

@@ -1,0 +1,258 @@
+"""Relays: an attribution carried by another is one quote with a chain, not two quotes.
+
+Wire copy reports what someone said through whoever carried it: "KCNA reported
+that Kim said C", "Kim said C, KCNA reported", "according to Reuters, the
+governor said C", "Kyodo quoted Ito as saying C", "Bernama, citing a police
+source, said C". Each is one attribution: content C, spoken by the inner source,
+carried by the outer one. The parse gives two attributions (or one with the
+carrier as its subject); this stage folds them into one :class:`Detection` whose
+``relays`` name the carriers, nearest the speaker first.
+
+A nested attribution is folded only when it is what its parent reports: when its
+content covers at least half of the parent's content less the nested
+attribution's own words. "As the president said last week, ..." inside a long
+quotation covers little of it and stays a quote of its own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from spacy.tokens import Doc, Token
+
+from quotes.detect.content import trim
+from quotes.detect.cues import cue_span, mention_span
+from quotes.detect.detection import QUOTE_CHARS, Detection, Relay, cue_class_of, overlap
+from quotes.lexicon import CueLexicon
+from quotes.marks import is_direct
+from quotes.records import Span
+
+# Detector rules whose content is a proposition a speaker put forward: what a relay carries.
+# An object ("called for calm"), a noun ("her claim that") or an adverb ("reportedly") is
+# part of what the carrier itself says, not a second speaker's words.
+_FOLDABLE_RULES = {
+    "ccomp", "parenthetical", "colon", "according-to", "adjacent-cue", "same-sentence-cue",
+    "governing-cue", "dash-signature",
+}
+# A nested attribution must cover this share of what its parent reports to be folded into it.
+MIN_FOLD_SHARE = 0.5
+# Verbs that pass on someone else's words: "Kyodo quoted Ito as saying", "cited officials as saying".
+_QUOTING_VERBS = {"quote", "cite"}
+_RELATIVE_PRONOUNS = {"who", "which", "that"}
+# A cited source that speaks ("citing a police source"), as opposed to a reason ("citing concerns").
+_SOURCE_HEADS = {
+    "source", "sources", "official", "officials", "spokesman", "spokeswoman", "spokesperson", "person",
+    "people", "witness", "witnesses", "diplomat", "diplomats", "aide", "aides", "insider", "insiders",
+    "analyst", "analysts", "resident", "residents",
+}
+
+
+def fold_relays(doc: Doc, text: str, detections: list[Detection], lexicon: CueLexicon) -> list[Detection]:
+    """The detections with every relay folded into the attribution it carries, in text order.
+
+    Nested attributions that are not relays stay in the list; the caller decides whether to keep them.
+    """
+    alive = [_quoting_relay(doc, d, lexicon) for d in detections]
+    while (pair := _next_fold(doc, text, alive, lexicon)) is not None:
+        inner, outer = pair
+        speaker, relay = _sides(inner, outer)
+        folded = _merged(text, speaker, relay)
+        alive = [d for d in alive if d is not inner and d is not outer] + [folded]
+    return sorted(alive, key=lambda d: d.content_spans[0])
+
+
+def _next_fold(
+    doc: Doc, text: str, detections: list[Detection], lexicon: CueLexicon
+) -> tuple[Detection, Detection] | None:
+    """The smallest nested attribution that is what its parent reports, and that parent."""
+    for inner in sorted(detections, key=lambda d: _size(d.content_spans)):
+        outer = parent_of(inner, detections)
+        if outer is not None and _foldable(doc, text, inner, lexicon) and _share(inner, outer) >= MIN_FOLD_SHARE:
+            return inner, outer
+    return None
+
+
+def parent_of(detection: Detection, detections: list[Detection]) -> Detection | None:
+    """The attribution with the smallest content holding this one's cue."""
+    if detection.cue_span is None:
+        return None
+    cue = detection.cue_span[0]
+    holders = [d for d in detections if d is not detection and any(a <= cue < b for a, b in d.content_spans)]
+    return min(holders, key=lambda d: _size(d.content_spans), default=None)
+
+
+def _foldable(doc: Doc, text: str, detection: Detection, lexicon: CueLexicon) -> bool:
+    if detection.rule.split(":")[-1] not in _FOLDABLE_RULES:
+        return False
+    if detection.speaker_span and text[slice(*detection.speaker_span)].lower() in _RELATIVE_PRONOUNS:
+        return False  # "reports that said ...": the clause describes the reports, it does not relay them
+    cue = _token_at(doc, detection.cue_span)
+    if cue is not None and detection.rule.split(":")[-1] != "according-to":
+        # "the paper said Moon believes ...": a belief is the paper's claim, unless in the speaker's own words.
+        if cue_class_of(cue, lexicon) == "thought" and not detection.quoted_spans:
+            return False
+    return True
+
+
+def _share(inner: Detection, outer: Detection) -> float:
+    """How much of what ``outer`` reports ``inner``'s content is, leaving out ``inner``'s own attribution."""
+    own = _attribution_extent(inner)
+    rest = _size(outer.content_spans) - (_shared([own], outer.content_spans) if own else 0)
+    return _shared(inner.content_spans, outer.content_spans) / rest if rest > 0 else 0.0
+
+
+def _attribution_extent(detection: Detection) -> Span | None:
+    """The words of an attribution outside its content: "Suga told a press conference that ", ", Xinhua reported"."""
+    marks = _marks(detection)
+    if not marks:
+        return None
+    start, end = detection.content_spans[0][0], detection.content_spans[-1][1]
+    if all(b <= start for _, b in marks):
+        return min(a for a, _ in marks), start
+    if all(a >= end for a, _ in marks):
+        return end, max(b for _, b in marks)
+    return min(a for a, _ in marks), max(b for _, b in marks)
+
+
+def _sides(inner: Detection, outer: Detection) -> tuple[Detection, Detection]:
+    """(speaker's attribution, carrier's attribution) of a folded pair.
+
+    The carrier is the "according to" ("according to O, X said C"; "X said C,
+    according to O"), else the attribution that follows its content ("X said C,
+    O reported", however the parser nests the two), else the outer one ("O
+    reported that X said C").
+    """
+    for carries in (_according_to, _trailing):
+        if carries(inner) != carries(outer):
+            return (outer, inner) if carries(inner) else (inner, outer)
+    return inner, outer
+
+
+def _according_to(detection: Detection) -> bool:
+    return detection.rule.endswith(":according-to")
+
+
+def _trailing(detection: Detection) -> bool:
+    end = detection.content_spans[-1][1]
+    marks = _marks(detection)
+    return bool(marks) and all(a >= end for a, _ in marks)
+
+
+def _merged(text: str, speaker: Detection, carrier: Detection) -> Detection:
+    """The speaker's attribution with the content both report and the carrier as its first relay."""
+    content = _intersection(speaker.content_spans, carrier.content_spans)
+    content = [trim(text, piece) for piece in _without(content, _marks(speaker) + _marks(carrier))]
+    content = [(a + 5, b) if text[a:b].lower().startswith("that ") else (a, b) for a, b in content]
+    content = [(a, b) for a, b in content if text[a:b].strip(" .,;:\"'\u201c\u201d\u2018\u2019")]
+    if not content:
+        content = list(speaker.content_spans)
+    quoted = tuple(sorted({q for q in (*speaker.quoted_spans, *carrier.quoted_spans) if any(overlap(q, c) for c in content)}))
+    content = _to_whole_quotations(text, content, quoted)
+    relays = (*speaker.relays, Relay(carrier.speaker_span, carrier.cue_span), *carrier.relays)
+    base = speaker.rule.split(":", 1)[-1]
+    if quoted and is_direct(text, content, quoted):
+        return replace(speaker, content_spans=quoted, quoted_spans=quoted, type="direct", rule=f"direct:{base}", relays=relays)
+    kind = "mixed" if quoted else "indirect"
+    return replace(speaker, content_spans=tuple(content), quoted_spans=quoted, type=kind, rule=f"{kind}:{base}", relays=relays)
+
+
+def _to_whole_quotations(text: str, content: list[Span], quoted: tuple[Span, ...]) -> list[Span]:
+    """Content that starts or ends inside a quotation takes in all of it, marks included."""
+    if not quoted or not content:
+        return content
+    start, end = content[0][0], content[-1][1]
+    for a, b in quoted:
+        if a <= start < b:
+            start = a
+        if a < end <= b:
+            end = b
+    if any(a == start for a, _ in quoted):
+        while start > 0 and text[start - 1] in QUOTE_CHARS:
+            start -= 1
+    if any(b == end for _, b in quoted):
+        while end < len(text) and text[end] in QUOTE_CHARS:
+            end += 1
+    if len(content) == 1:
+        return [(start, end)]
+    return [(start, content[0][1]), *content[1:-1], (content[-1][0], end)]
+
+
+def _quoting_relay(doc: Doc, detection: Detection, lexicon: CueLexicon) -> Detection:
+    """ "Kyodo quoted Ito as saying C", "Ito was quoted by Kyodo as saying C", "Bernama, citing a police source, said C".
+
+    The parse makes the carrier the subject of the speech verb; the speaker is
+    who was quoted, or who was cited.
+    """
+    cue = _token_at(doc, detection.cue_span)
+    if cue is None:
+        return detection
+    preposition = cue.head
+    if cue.dep_ == "pcomp" and preposition.lower_ == "as" and preposition.head.lemma_.lower() in _QUOTING_VERBS:
+        quoting = preposition.head
+        quoted = next((c for c in quoting.children if c.dep_ in ("dobj", "nsubjpass")), None)
+        if quoted is None:
+            return detection
+        carrier = next((c for c in quoting.children if c.dep_ == "nsubj"), None)
+        if carrier is None:
+            agent = next((c for c in quoting.children if c.dep_ == "agent"), None)
+            carrier = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent is not None else None
+        relays = (Relay(mention_span(carrier), cue_span(quoting)),) if carrier is not None else ()
+        # The cue as news writes it: "as saying".
+        cue_words = (preposition.idx, cue.idx + len(cue.text))
+        return replace(detection, speaker_span=mention_span(quoted), cue_span=cue_words, relays=relays + detection.relays)
+    citing = next(
+        (c for c in cue.children if c.dep_ in ("advcl", "xcomp") and c.tag_ == "VBG" and c.lemma_.lower() in _QUOTING_VERBS),
+        None,
+    )
+    cited = next((c for c in citing.children if c.dep_ == "dobj"), None) if citing is not None else None
+    if cited is None or not _names_a_source(cited) or cue_class_of(cue, lexicon) not in ("speech", "report"):
+        return detection
+    carrier = (Relay(detection.speaker_span, cue_span(citing)),) if detection.speaker_span else ()
+    return replace(detection, speaker_span=mention_span(cited), relays=carrier + detection.relays)
+
+
+def _names_a_source(noun: Token) -> bool:
+    """ "citing a police source", "citing officials", "citing Ana Ruiz": someone whose words these are.
+
+    A cited organisation or medium ("citing Kyodo", "citing the ministry") is where the
+    subject got its facts; the subject still speaks.
+    """
+    return noun.lower_ in _SOURCE_HEADS or noun.ent_type_ == "PERSON"
+
+
+def _token_at(doc: Doc, span: Span | None) -> Token | None:
+    if span is None:
+        return None
+    found = doc.char_span(span[0], span[1], alignment_mode="expand")
+    if found is None or not len(found):
+        return None
+    # "according to" and "as saying" span two tokens; the verb is the last word of a cue.
+    return found[-1] if found[0].lower_ == "as" else found[0]
+
+
+def _marks(detection: Detection) -> list[Span]:
+    return [s for s in (detection.speaker_span, detection.cue_span) if s is not None]
+
+
+def _size(spans: tuple[Span, ...] | list[Span]) -> int:
+    return sum(b - a for a, b in spans)
+
+
+def _shared(first: list[Span] | tuple[Span, ...], second: tuple[Span, ...]) -> int:
+    return sum(overlap(a, b) for a in first for b in second)
+
+
+def _intersection(first: tuple[Span, ...], second: tuple[Span, ...]) -> list[Span]:
+    pieces = [(max(a[0], b[0]), min(a[1], b[1])) for a in first for b in second]
+    return sorted(p for p in pieces if p[0] < p[1])
+
+
+def _without(spans: list[Span], holes: list[Span]) -> list[Span]:
+    for hole in holes:
+        spans = [
+            piece
+            for a, b in spans
+            for piece in (((a, hole[0]), (hole[1], b)) if overlap((a, b), hole) else ((a, b),))
+            if piece[1] > piece[0]
+        ]
+    return spans
