@@ -145,6 +145,13 @@ MENTIONS = [
         id="continuation-takes-the-last-quotation-not-a-report-inside-its-clause",
     ),
     pytest.param(
+        "\u201cThe alliance has never been stronger,\u201d Mattis said.\n\n"
+        "\u201cWe stand shoulder to shoulder with our allies in the face of these threats.\u201d",
+        "We stand shoulder",
+        R("Mattis", "Jim Mattis", rule="continuation"),
+        id="quotation-opening-a-paragraph-continues-the-one-that-closed-the-last",
+    ),
+    pytest.param(
         "\u201cSchools come first,\u201d said Maria Ortiz. Her neighbor, Dan Reyes, said he agreed with the levy. "
         "\u201cI have two kids in the district.\u201d",
         "I have two kids",
@@ -376,3 +383,18 @@ def test_repaired_mentions_cost_confidence(nlp) -> None:
     first = resolved(nlp, text, "We will win")
     continued = resolved(nlp, text, "Nobody works harder")
     assert continued.confidence < first.confidence
+
+
+def test_a_continued_quotation_is_surer_than_a_bare_one(nlp) -> None:
+    """The resolver alone carries a speaker over: the detector's rule stays ``direct:no-cue``."""
+    text = (
+        "\u201cThe alliance has never been stronger,\u201d Mattis said.\n\n"
+        "\u201cWe stand shoulder to shoulder with our allies in the face of these threats.\u201d\n\n"
+        "The council met on Tuesday.\n\n"
+        "\u201cThis is a quotation with nobody named anywhere around it.\u201d"
+    )
+    continued = resolved(nlp, text, "We stand shoulder")
+    bare = resolved(nlp, text, "This is a quotation")
+    assert (continued.rule, continued.resolution) == ("direct:no-cue", "continuation+name")
+    assert (bare.rule, bare.speaker_mention) == ("direct:no-cue", None)
+    assert continued.confidence > bare.confidence

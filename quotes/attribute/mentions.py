@@ -58,7 +58,8 @@ def repair_mention(
     * "X:" or "X continued:" before a quotation with no cue introduces X's words
       (``colon-introducer``);
     * a quotation with no cue continues the attributed quote before it in its paragraph, or
-      the quotation that closed the paragraph before (``continuation``);
+      the quotation that closed the paragraph before (``continuation``; the detector leaves
+      such a quotation ``direct:no-cue``, as it cannot know which quotes end up attributed);
     * '"...," added a union organiser', '"...," Whitaker notes': the noun phrase right after,
       or the name right before, a cue that follows its quotation (``beside-cue``);
     * a cue with no subject of its own takes the subject of the clause that governs it
@@ -100,7 +101,16 @@ def repair_mention(
             return dataclasses.replace(detection, cue_span=found_cue, speaker_span=found_speaker), "colon-introducer"
         previous = _continued(doc, text, earlier, detection)
         if previous is not None:
-            return dataclasses.replace(detection, cue_span=previous.cue_span, speaker_span=previous.speaker_span), "continuation"
+            return (
+                dataclasses.replace(
+                    detection,
+                    cue_span=previous.cue_span,
+                    speaker_span=previous.speaker_span,
+                    relays=previous.relays,
+                    confidence=CONTINUATION_CONFIDENCE,
+                ),
+                "continuation",
+            )
         return detection, None
     if cue is not None:
         beside = _speaker_beside_cue(doc, text, detection, cue)
@@ -333,6 +343,9 @@ def _colon_introducer(doc: Doc, text: str, detection: Detection) -> tuple[Span, 
 
 
 MAX_CONTINUATION_LINES = 3
+# A continued quotation is as sure as a headline: it has an attribution, the one before it,
+# carried over (a quotation with no cue and no speaker has 0.4).
+CONTINUATION_CONFIDENCE = 0.6
 
 
 def _continued(doc: Doc, text: str, earlier: list[Detection], detection: Detection) -> Detection | None:

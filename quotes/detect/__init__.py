@@ -44,7 +44,7 @@ from quotes.detect.furniture import DATELINE_RE, furniture_spans
 from quotes.detect.headlines import detect_headlines, headline_like_lines
 from quotes.detect.quotations import attach_region, combine, nickname
 from quotes.detect.relays import fold_relays
-from quotes.detect.splits import continue_speakers, merge_split_quotes, with_transcript_turns
+from quotes.detect.splits import merge_split_quotes, with_transcript_turns
 from quotes.lexicon import CueLexicon, cue_lexicon
 from quotes.marks import find_regions
 
@@ -126,7 +126,7 @@ def detect(
         kept = [d for d in kept if not _nested_in_another(d, kept)]
     # Two cues for one quotation ('scolded him: "...," she said'): one quote, the one that took the marks.
     kept = [d for d in kept if not (d.type == "indirect" and _inside_quotation_of_another(d, kept))]
-    return with_transcript_turns(text, continue_speakers(text, kept))
+    return with_transcript_turns(text, kept)
 
 
 def _inside_quotation_of_another(detection: Detection, detections: list[Detection]) -> bool:

@@ -1,5 +1,10 @@
 """What the detections of an article say together: a quotation split by its attribution made one quote,
-a quotation with no cue carrying the speaker of the quote before it, and the turns of a transcript."""
+and the turns of a transcript.
+
+A quotation with no cue that carries on the speaker of the quote before it is the resolver's
+to find (:func:`quotes.attribute.mentions.repair_mention`, resolution ``continuation``): only
+it knows which earlier quotes ended up attributed.
+"""
 
 from __future__ import annotations
 
@@ -46,42 +51,6 @@ def _trim_marks(text: str, span: Span) -> Span:
     while b > a and (text[b - 1].isspace() or text[b - 1] in QUOTE_CHARS):
         b -= 1
     return a, b
-
-
-def continue_speakers(text: str, detections: list[Detection]) -> list[Detection]:
-    """A quotation after an attributed quote, in its paragraph or opening the next, continues its speaker.
-
-    '"...," he said.' followed by a quotation with no attribution of its own:
-    news leaves the attribution implicit, and readers (and annotators) carry it over.
-    """
-    result: list[Detection] = []
-    for detection in detections:
-        previous = result[-1] if result else None
-        if (
-            detection.rule == "direct:no-cue"
-            and previous is not None
-            and previous.type in ("direct", "mixed")
-            and previous.speaker_span is not None
-            and text[previous.content_spans[-1][1] : detection.content_spans[0][0]].count("\n") <= 3
-            and (
-                _opens_paragraph(text, detection.content_spans[0][0])
-                or "\n" not in text[previous.content_spans[-1][1] : detection.content_spans[0][0]]
-            )
-        ):
-            detection = replace(
-                detection,
-                cue_span=previous.cue_span,
-                speaker_span=previous.speaker_span,
-                rule="direct:continuation",
-                confidence=0.6,
-            )
-        result.append(detection)
-    return result
-
-
-def _opens_paragraph(text: str, offset: int) -> bool:
-    line_start = text.rfind("\n", 0, offset) + 1
-    return not text[line_start:offset].strip(" \t\u00a0\"'\u201c\u201d\u2018\u00ab`")
 
 
 def merge_split_quotes(doc: Doc, text: str, detections: list[Detection]) -> list[Detection]:
