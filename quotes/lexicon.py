@@ -253,3 +253,16 @@ def default_people() -> PeopleGazetteer:
         for alias in (person.name, *aliases):
             by_key.setdefault(person_key(alias), person)
     return PeopleGazetteer(people=tuple(people), by_key=by_key)
+
+
+@cache
+def demonyms(lang: str = "en") -> dict[str, str]:
+    """Country codes by demonym, lowercase ("ukrainian" -> "UA"), from ``data/demonyms_<lang>.tsv``."""
+    _check_language(lang)
+    source = f"quotes/data/demonyms_{lang}.tsv"
+    table: dict[str, str] = {}
+    for number, row in _data_rows(f"demonyms_{lang}.tsv"):
+        if len(row) != 2 or not _COUNTRY.fullmatch(row[1]):
+            raise QuotesError(f"{source}, line {number}: expected adjective<TAB>two-letter country code, found {row!r}")
+        table[row[0].lower()] = row[1]
+    return table

@@ -26,14 +26,14 @@ from collections.abc import Iterable
 from spacy.tokens import Doc
 
 from quotes.attribute.index import ArticleIndex
-from quotes.attribute.outlets import GENERIC_MEDIA_RE, generic_kinds, nearest_outlet, sentence_bounds
+from quotes.attribute.outlets import GENERIC_MEDIA_RE, generic_outlet, sentence_bounds
 from quotes.attribute.speakers import DOCUMENT_NOUNS, OUTLET_DESCRIPTIONS, History, SpeakerNamer
 from quotes.detect import DATELINE_RE, Detection, Relay, mention_span, overlap
 from quotes.lexicon import OutletGazetteer
 from quotes.records import Article, Link, LinkKind, Quote, Span
 
 # The resolver's kinds of speaker, as link kinds.
-LINK_KINDS: dict[str, LinkKind] = {"person": "person", "org": "organisation", "outlet": "outlet"}
+LINK_KINDS: dict[str, LinkKind] = {"person": "person", "org": "organisation", "outlet": "outlet", "document": "document"}
 # "in a post on X", "his X account": X the platform, which as a bare letter no gazetteer can list.
 _X_PLATFORM_RE = re.compile(r"\b(?:on|via)\s+X\b(?![-\w])|\bX\s+(?:account|post|feed)s?\b")
 X_PLATFORM = "X (Twitter)"
@@ -102,7 +102,7 @@ class ChainLinker:
             return X_PLATFORM, "platform"
         generic = GENERIC_MEDIA_RE.search(text, start, end)
         if generic is not None:
-            outlet = nearest_outlet(index, generic.start(), generic_kinds(generic.group()))
+            outlet = generic_outlet(index, generic.group(), generic.start())
             return (outlet.name, "outlet") if outlet is not None else (_description(generic.group()), "outlet")
         return None
 
@@ -123,7 +123,7 @@ class ChainLinker:
             for match in _X_PLATFORM_RE.finditer(text, *piece):
                 found.append(Link(X_PLATFORM, "platform", "relay", "X", _x_span(match), _channel_cue(text, match.start())))
             for match in GENERIC_MEDIA_RE.finditer(text, *piece):
-                outlet = nearest_outlet(index, match.start(), generic_kinds(match.group()))
+                outlet = generic_outlet(index, match.group(), match.start())
                 name = outlet.name if outlet is not None else _description(match.group())
                 found.append(Link(name, "outlet", "relay", match.group(), match.span(), _channel_cue(text, match.start())))
         cue = doc.char_span(*detection.cue_span, alignment_mode="expand")

@@ -63,7 +63,8 @@ def repair_mention(
     * '"...," added a union organiser', '"...," Whitaker notes': the noun phrase right after,
       or the name right before, a cue that follows its quotation (``beside-cue``);
     * a cue with no subject of its own takes the subject of the clause that governs it
-      (``controller``).
+      (``controller``), or the name right before its comma-set description
+      (``name-before-apposition``).
     """
     cue = _cue_token(doc, detection)
     if detection.speaker_span is not None:
@@ -119,7 +120,34 @@ def repair_mention(
         controller = _controller(cue)
         if controller is not None:
             return dataclasses.replace(detection, speaker_span=controller), "controller"
+        named = _name_before_apposition(cue)
+        if named is not None:
+            return dataclasses.replace(detection, speaker_span=named), "name-before-apposition"
     return detection, None
+
+
+def _name_before_apposition(cue: Token) -> Span | None:
+    """ "Following the crisis, Svyatoslav Tsegolko, press secretary of the President, said ...".
+
+    The parser hangs the name on the phrase before it and leaves the verb without a subject;
+    a name, then its description set off by commas, then the verb, is who spoke.
+    """
+    doc = cue.doc
+    at = cue.i - 1
+    if at < 0 or doc[at].text != ",":
+        return None
+    at -= 1
+    while at >= cue.sent.start and doc[at].text != "," and not doc[at].ent_type_ == "PERSON":
+        at -= 1  # the description
+    if at < cue.sent.start or doc[at].text != ",":
+        return None
+    end = at - 1
+    if end < 0 or doc[end].ent_type_ != "PERSON":
+        return None
+    start = end
+    while start - 1 >= cue.sent.start and doc[start - 1].ent_type_ == "PERSON":
+        start -= 1
+    return doc[start].idx, doc[end].idx + len(doc[end].text)
 
 
 def _reporter_of_adjunct(cue: Token, lexicon: CueLexicon) -> Span | None:

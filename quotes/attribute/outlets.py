@@ -11,7 +11,7 @@ from spacy.tokens import Doc
 
 from quotes.attribute.index import ArticleIndex
 from quotes.detect import Detection
-from quotes.lexicon import Outlet, OutletGazetteer, default_outlets
+from quotes.lexicon import Outlet, OutletGazetteer, default_outlets, demonyms
 from quotes.records import Link, Quote, Span
 
 
@@ -78,19 +78,32 @@ def generic_kinds(phrase: str) -> tuple[str, ...]:
     return ("agency", "state-media", "newspaper", "broadcaster")
 
 
+def country_of(phrase: str) -> str | None:
+    """The country a generic medium belongs to, by its demonym: "Ukrainian local media" -> "UA"."""
+    words = phrase.lower().split()
+    table = demonyms()
+    return table.get(" ".join(words[:2])) or (table.get(words[0]) if words else None)
+
+
+def generic_outlet(index: ArticleIndex, phrase: str, offset: int) -> Outlet | None:
+    """The outlet a generic medium at ``offset`` stands for: "state media" -> the state agency named nearby."""
+    return nearest_outlet(index, offset, generic_kinds(phrase), country=country_of(phrase))
+
+
 def nearest_outlet(
-    index: ArticleIndex, offset: int, kinds: tuple[str, ...], *, before_only: bool = False
+    index: ArticleIndex, offset: int, kinds: tuple[str, ...], *, before_only: bool = False, country: str | None = None
 ) -> Outlet | None:
-    """The named outlet of one of ``kinds`` nearest to ``offset`` (earlier ones first)."""
+    """The named outlet of one of ``kinds`` nearest to ``offset`` (earlier ones first), of ``country`` if given."""
     # Kinds are in order of preference: "the paper" is a newspaper before it is a state organ.
-    earlier = [(kinds.index(o.kind), offset - a, o) for a, _, o in index.outlet_mentions if a < offset and o.kind in kinds]
+    mentions = [m for m in index.outlet_mentions if country is None or m[2].country == country]
+    earlier = [(kinds.index(o.kind), offset - a, o) for a, _, o in mentions if a < offset and o.kind in kinds]
     if earlier:
         _, distance, outlet = min(earlier, key=lambda m: (m[0], m[1]))
         if distance <= GENERIC_OUTLET_REACH or before_only:
             return outlet
     if before_only:
         return None
-    later = [(a - offset, o) for a, _, o in index.outlet_mentions if a >= offset and o.kind in kinds]
+    later = [(a - offset, o) for a, _, o in mentions if a >= offset and o.kind in kinds]
     if later:
         distance, outlet = min(later, key=lambda m: m[0])
         if distance <= GENERIC_OUTLET_REACH:

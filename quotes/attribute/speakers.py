@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Span as SpacySpan, Token
 
 from quotes.attribute.index import NAME_TITLES, ArticleIndex, Person, strip_possessive
-from quotes.attribute.outlets import GENERIC_MEDIA_RE, generic_kinds, nearest_outlet
+from quotes.attribute.outlets import GENERIC_MEDIA_RE, generic_outlet, nearest_outlet
 from quotes.detect import mention_span
 from quotes.lexicon import Outlet, OutletGazetteer, person_key
 from quotes.records import Span
@@ -46,10 +46,26 @@ ORGANISATION_NOUNS = {
     "army", "military", "police", "party", "embassy", "administration", "company", "firm", "group", "institute",
     "authority", "authorities", "service", "board", "union", "parliament", "legislature", "cabinet", "force", "forces",
 }
+# Heads of a subject that is not a source but evidence or an event: "The test confirmed ...",
+# "reports said ...", "Footage from the scene showed ...". No speaker is named by them.
+NOT_SOURCE_NOUNS = {
+    "test", "report", "study", "survey", "data", "figure", "result", "poll", "footage", "video", "image",
+    "photo", "picture", "evidence", "finding", "analysis", "record", "estimate", "statistic", "number",
+    "move", "decision", "plan", "law", "rule", "bill", "measure", "incident", "attack", "event", "situation",
+    "change", "development", "fact", "news", "information", "rumor", "rumour", "speculation", "case",
+    "step", "way", "thing", "idea", "issue", "problem", "question", "answer", "reason", "sign", "signal",
+}
 # Words before a description that a reader drops when citing it: "some analysts" -> "analysts".
 _DESCRIPTION_DETERMINERS = {"a", "an", "the", "some", "this", "these", "that", "those"}
 # How near (in characters) an earlier mention must be for a pronoun to reach it.
 PRONOUN_REACH = 1500
+# How far ahead a title with no one named before it may find its holder.
+FORWARD_REACH = 1000
+# Titles that a country's possessive makes definite ("Taiwan's President").
+_TITLE_HEADS = {
+    "president", "premier", "minister", "chancellor", "king", "queen", "leader", "ruler", "monarch", "prince",
+    "emir", "sultan", "governor", "mayor", "envoy", "ambassador", "spokesman", "spokeswoman", "spokesperson",
+}
 
 
 @dataclass(slots=True)
@@ -144,9 +160,17 @@ class SpeakerNamer:
             return person.canonical, "person", None, "partial-name", None
         generic = GENERIC_MEDIA_RE.search(mention)
         if generic is not None:
-            outlet = nearest_outlet(index, start, generic_kinds(generic.group()))
+            outlet = generic_outlet(index, generic.group(), start)
             if outlet is not None:
                 return outlet.name, "outlet", None, "generic-media", outlet.name
+        masthead = _unlisted_masthead(span) if span is not None else None
+        if masthead is not None:
+            # "national Haber Turk television station": a medium the gazetteer does not know, by its name.
+            return masthead, "outlet", None, "masthead", masthead
+        if generic is not None:
+            # "Ukrainian local media claimed ...": no outlet of theirs is named; the description stands.
+            name = generic.group()
+            return name, "outlet", None, "generic-media:unnamed", name
         orgs = [(a, b, name) for a, b, name in index.org_mentions if start <= a < end]
         # "North Korea's National Defense Commission": the organisation the mention is about, not
         # the country it belongs to.
@@ -166,7 +190,15 @@ class SpeakerNamer:
     ) -> tuple[str | None, str, str | None, str, str | None]:
         """A source the article only describes; "the officials" is the officials described before, if any."""
         head = span.root
-        kind = "org" if head.lemma_.lower() in ORGANISATION_NOUNS else "person"
+        lemma = head.lemma_.lower()
+        if lemma in ORGANISATION_NOUNS:
+            kind = "org"
+        elif lemma in DOCUMENT_NOUNS | AGREEMENT_NOUNS:
+            kind = "document"  # "the fake release said": a document with no issuer named speaks for itself
+        elif lemma in NOT_SOURCE_NOUNS:
+            return None, "", None, "unnamed", None  # "The test confirmed ...": not a source
+        else:
+            kind = "person"
         words = [t for t in span if not t.is_space]
         definite = bool(words) and words[0].lower_ in ("the", "this", "these", "that", "those")
         if definite:
@@ -186,7 +218,11 @@ class SpeakerNamer:
     def _pronoun(
         self, index: ArticleIndex, pronoun: str, start: int, previous: list[tuple[int, str, str]]
     ) -> tuple[str | None, str, str | None, str, str | None]:
-        wanted = {"person"} if pronoun in PERSON_PRONOUNS else ({"org", "outlet"} if pronoun in THING_PRONOUNS else {"org", "outlet", "person"})
+        wanted = (
+            {"person"} if pronoun in PERSON_PRONOUNS
+            else {"org", "outlet", "document"} if pronoun in THING_PRONOUNS
+            else {"org", "outlet", "person"}
+        )
         excluded_gender = {"she": "m", "her": "m", "he": "f", "him": "f", "his": "f"}.get(pronoun)
         genders = {p.canonical: p.gender for p in index.persons}
 
@@ -211,9 +247,13 @@ class SpeakerNamer:
         self, index: ArticleIndex, span: SpacySpan, start: int, history: History
     ) -> tuple[str | None, str, str | None, str, str | None] | None:
         words = [t for t in span if not t.is_punct]
-        if not words or words[0].lower_ not in ("the", "this", "that") or any(t.ent_type_ == "PERSON" for t in span):
+        if not words or any(t.ent_type_ == "PERSON" for t in span):
             return None
         head = span.root.lower_
+        # "Taiwan's President", "Peru's Premier": a title owned by a country, as definite as "the president".
+        owned = any(c.dep_ == "poss" and c.ent_type_ in ("GPE", "NORP", "ORG") for c in span.root.children)
+        if words[0].lower_ not in ("the", "this", "that") and not (owned and head in _TITLE_HEADS):
+            return None
         if head in OUTLET_DESCRIPTIONS:
             outlet = self._described_outlet(index, start, head, history)
             if outlet is not None:
@@ -226,20 +266,28 @@ class SpeakerNamer:
             if author is not None:
                 return author[0], author[1], None, f"description:{head}", author[0] if author[1] == "outlet" else None
             return None, "", None, "description:unresolved", None
-        # "the official", "the U.S. president": the person named with the title sharing most words, latest first.
+        # "the official", "the U.S. president": the person named with the title sharing most words, latest first;
+        # when none is named before, the first named after nearby (a headline's "Taiwan's President").
         described = set(person_key(span.text).split()) - {"the", "this", "that"}
         best: tuple[int, int, Person] | None = None
+        following: Person | None = None
         for offset, person in index.person_mentions:
-            if offset >= start:
+            ahead = offset >= start
+            if ahead and (best is not None or following is not None or offset - start > FORWARD_REACH or head not in _TITLE_HEADS):
                 break
             for role in person.roles:
                 words = set(person_key(role).split())
                 if head in words:
+                    if ahead:
+                        following = person
+                        break
                     shared = len(described & words)
                     if best is None or (shared, offset) >= (best[0], best[1]):
                         best = (shared, offset, person)
         if best is not None:
             return best[2].canonical, "person", None, f"description:{head}", None
+        if following is not None:
+            return following.canonical, "person", None, f"description-ahead:{head}", None
         return None
 
     def _parties(self, index: ArticleIndex, agreement: Token) -> list[str]:
@@ -281,7 +329,33 @@ class SpeakerNamer:
             if not spoke_since:
                 return self.outlets.lookup(name)
             break
+        # "The Wall Street Journal reported ... the report said": the medium the story was last told
+        # through, of the kind the description fits best ("the paper": a newspaper before a state organ).
+        framing = [
+            (kinds.index(outlet.kind), start - offset, outlet)
+            for offset, name in history.frames
+            if 0 <= start - offset <= PRONOUN_REACH and (outlet := self.outlets.lookup(name)) is not None and outlet.kind in kinds
+        ]
+        if framing:
+            return min(framing, key=lambda f: (f[0], f[1]))[2]
         return nearest_outlet(index, start, kinds, before_only=True)
+
+
+# Heads of a description that make it a news medium: "the Haber Turk television station", "Canal 36 channel".
+_MEDIUM_HEADS = {
+    "station", "television", "tv", "channel", "newspaper", "daily", "paper", "agency", "broadcaster", "network",
+    "radio", "website", "outlet", "magazine", "weekly", "portal", "tabloid", "broadsheet", "site",
+}
+
+
+def _unlisted_masthead(span: SpacySpan) -> str | None:
+    """The name in a description of a medium ("national Haber Turk television station" -> "Haber Turk")."""
+    if span.root.lemma_.lower() not in _MEDIUM_HEADS:
+        return None
+    names = [t for t in span if t.pos_ == "PROPN" and t.i < span.root.i and t.ent_type_ not in ("GPE", "NORP")]
+    if not names:
+        return None
+    return span.doc.text[names[0].idx : names[-1].idx + len(names[-1].text)]
 
 
 def _issuer_of_document(head: Token | None) -> Token | None:

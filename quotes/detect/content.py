@@ -137,8 +137,10 @@ def reported_object(cue: Token) -> list[Span]:
     for child in cue.rights:
         if child.is_punct and child.text in (",", ";", "\u2014", "\u2015", "--", "(") and tokens:
             break  # what follows a comma is the writer's, not the source's ("..., citing her work")
-        if tokens and _circumstance(child):
-            break  # "... Wednesday on The Laura Ingraham Show": when and where, not what
+        if _circumstance(child):
+            if tokens:
+                break  # "... Wednesday on The Laura Ingraham Show": when and where, not what
+            continue  # "affirmed in his X account": where it was said, before what
         if child.dep_ == "prep" and child.lower_ == "to" and cue.lemma_.lower() in _ADDRESSING_VERBS:
             continue  # "shouted to the crowd": whom it was said to, not what
         if child.dep_ in _OBJECT_DEPS or (child.dep_ == "advcl" and _infinitival(child)):
@@ -181,7 +183,11 @@ def _is_dash(token: Token) -> bool:
     return token.text in ("-", "\u2013") and token.i > 0 and bool(token.doc[token.i - 1].whitespace_) and bool(token.whitespace_)
 
 
-_SOURCE_NOUNS = {"agency", "newspaper", "paper", "report", "official", "source", "spokesman", "spokeswoman", "spokesperson", "media", "outlet", "network", "broadcaster", "daily"}
+_SOURCE_NOUNS = {
+    "agency", "newspaper", "paper", "report", "official", "source", "spokesman", "spokeswoman",
+    "spokesperson", "media", "outlet", "network", "broadcaster", "daily", "people", "person", "sources",
+    "statement", "document", "documents", "witnesses", "residents", "officials", "analysts", "diplomats",
+}
 
 
 def _names_a_source(noun: Token) -> bool:

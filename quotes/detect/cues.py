@@ -57,19 +57,23 @@ def cue_candidates(doc: Doc, lexicon: CueLexicon) -> Iterator[Candidate]:
         cue_class = cue_class_of(token, lexicon)
         if cue_class is None:
             continue
-        complement = next(
-            (
-                c
-                for c in token.children
-                if c.dep_ == "ccomp" and not _coordinated_after(token, c) and not _attributes_a_quote(c, lexicon)
-            ),
-            None,
-        )
+        complements = [
+            c
+            for c in token.children
+            if c.dep_ == "ccomp" and not _coordinated_after(token, c) and not _attributes_a_quote(c, lexicon)
+        ]
+        complement = complements[0] if complements else None
         speaker = speaker_of(token)
         if _imperative(token):
             continue  # "Ask yourself which state she will win": the writer addressing the reader
         if complement is not None:
-            content = token_spans(doc, complement_tokens(token, complement, lexicon), exclude_leading_mark=True)
+            tokens = complement_tokens(token, complement, lexicon)
+            for following in complements[1:]:
+                # "told reporters that the missile North Korea fired | was new": the parser split one
+                # reported clause in two; the second piece goes on where the first stops.
+                if following.left_edge.i == max(t.i for t in tokens) + 1:
+                    tokens = tokens + list(following.subtree)
+            content = token_spans(doc, tokens, exclude_leading_mark=True)
             if content:
                 yield Candidate(token, cue_span(token), speaker, content, "ccomp", cue_class)
             continue

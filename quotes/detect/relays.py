@@ -117,15 +117,22 @@ def _attribution_extent(detection: Detection) -> Span | None:
 def _sides(inner: Detection, outer: Detection) -> tuple[Detection, Detection]:
     """(speaker's attribution, carrier's attribution) of a folded pair.
 
-    The carrier is the "according to" ("according to O, X said C"; "X said C,
-    according to O"), else the attribution that follows its content ("X said C,
-    O reported", however the parser nests the two), else the outer one ("O
+    The carrier is the "according to" that frames another attribution ("according
+    to O, X said C"; "X said C, according to O"; not "P wrote that according to Q,
+    C", where Q is the source), else the attribution that follows its content ("X
+    said C, O reported", however the parser nests the two), else the outer one ("O
     reported that X said C").
     """
-    for carries in (_according_to, _trailing):
-        if carries(inner) != carries(outer):
-            return (outer, inner) if carries(inner) else (inner, outer)
+    inner_frames = _according_to(inner) and _holds_cue(inner, outer)
+    if inner_frames != _according_to(outer):
+        return (outer, inner) if inner_frames else (inner, outer)
+    if _trailing(inner) != _trailing(outer):
+        return (outer, inner) if _trailing(inner) else (inner, outer)
     return inner, outer
+
+
+def _holds_cue(detection: Detection, other: Detection) -> bool:
+    return other.cue_span is not None and any(a <= other.cue_span[0] < b for a, b in detection.content_spans)
 
 
 def _according_to(detection: Detection) -> bool:
@@ -187,6 +194,12 @@ def _quoting_relay(doc: Doc, detection: Detection, lexicon: CueLexicon) -> Detec
     if cue is None:
         return detection
     preposition = cue.head
+    if cue.lemma_.lower() in _QUOTING_VERBS:
+        # "C, RIA quoted Peskov as saying": the parse hangs C on "quoted" itself.
+        as_saying = next((c for c in cue.children if c.dep_ == "prep" and c.lower_ == "as"), None)
+        saying = next((c for c in as_saying.children if c.dep_ == "pcomp" and c.tag_ == "VBG"), None) if as_saying is not None else None
+        if saying is not None and cue_class_of(saying, lexicon) == "speech":
+            cue, preposition = saying, as_saying
     if cue.dep_ == "pcomp" and preposition.lower_ == "as" and preposition.head.lemma_.lower() in _QUOTING_VERBS:
         quoting = preposition.head
         quoted = next((c for c in quoting.children if c.dep_ in ("dobj", "nsubjpass")), None)
@@ -200,8 +213,17 @@ def _quoting_relay(doc: Doc, detection: Detection, lexicon: CueLexicon) -> Detec
         # The cue as news writes it: "as saying".
         cue_words = (preposition.idx, cue.idx + len(cue.text))
         return replace(detection, speaker_span=mention_span(quoted), cue_span=cue_words, relays=relays + detection.relays)
+    inside = _attribution_inside(doc, detection, cue, lexicon)
+    if inside is not None:
+        return inside
+    # "Bernama, citing a police source, said C": the source speaks. After the report ("O reported C,
+    # citing people familiar with the matter") the citing gives the report's basis; O still speaks.
     citing = next(
-        (c for c in cue.children if c.dep_ in ("advcl", "xcomp") and c.tag_ == "VBG" and c.lemma_.lower() in _QUOTING_VERBS),
+        (
+            c
+            for c in cue.children
+            if c.dep_ in ("advcl", "xcomp") and c.tag_ == "VBG" and c.lemma_.lower() in _QUOTING_VERBS and c.i < cue.i
+        ),
         None,
     )
     cited = next((c for c in citing.children if c.dep_ == "dobj"), None) if citing is not None else None
@@ -209,6 +231,24 @@ def _quoting_relay(doc: Doc, detection: Detection, lexicon: CueLexicon) -> Detec
         return detection
     carrier = (Relay(detection.speaker_span, cue_span(citing)),) if detection.speaker_span else ()
     return replace(detection, speaker_span=mention_span(cited), relays=carrier + detection.relays)
+
+
+def _attribution_inside(doc: Doc, detection: Detection, cue: Token, lexicon: CueLexicon) -> Detection | None:
+    """ '"C," he said, TASS reported.': a quotation's own attribution between it and the relay's cue.
+
+    The parse makes TASS report the quotation; the words are his, and TASS carried them.
+    """
+    end = detection.content_spans[-1][1]
+    if detection.type != "direct" or cue.idx < end:
+        return None
+    between = [t for t in doc[cue.sent.start : cue.i] if t.idx >= end]
+    for verb in between:
+        subject = next((c for c in verb.children if c.dep_ == "nsubj" and c.idx >= end), None)
+        if subject is None or cue_class_of(verb, lexicon) != "speech":
+            continue
+        carrier = Relay(detection.speaker_span, detection.cue_span)
+        return replace(detection, speaker_span=mention_span(subject), cue_span=cue_span(verb), relays=(carrier, *detection.relays))
+    return None
 
 
 def _names_a_source(noun: Token) -> bool:
