@@ -35,6 +35,8 @@ OUTLET_DESCRIPTIONS = {
     "article": ("newspaper", "online", "magazine", "agency"),
 }
 
+# Descriptions that fit any medium, so the one that spoke last is meant.
+_ANY_MEDIUM_DESCRIPTIONS = {"report", "reports", "article", "outlet", "media"}
 # Descriptions that point back at a document, and so at whoever issued it ("the statement said").
 DOCUMENT_NOUNS = {"statement", "readout", "release", "communique", "memo", "memorandum", "letter", "message"}
 # Agreements speak for the parties that made them ("an accord ... that stipulated ...").
@@ -119,7 +121,12 @@ class SpeakerNamer:
             if len(parties) > 1:
                 return "; ".join(sorted(parties)), "person", None, "agreement-parties", None
         lowered = mention.strip().lower()
-        names_a_person = head is not None and head.ent_type_ == "PERSON"
+        # "VOA Director Amanda Bennett" is a person; "Aljazeera" tagged as one is still the outlet.
+        names_a_person = (
+            head is not None
+            and head.ent_type_ == "PERSON"
+            and not any(a <= head.idx < b for a, b, _ in index.outlet_mentions)
+        )
         # An outlet named in the mention speaks for itself (but "VOA Director Amanda Bennett" is a person).
         named_outlets = list(dict.fromkeys(o.name for a, b, o in index.outlet_mentions if a >= start and b <= end))
         if named_outlets and not names_a_person:
@@ -163,7 +170,7 @@ class SpeakerNamer:
             outlet = generic_outlet(index, generic.group(), start)
             if outlet is not None:
                 return outlet.name, "outlet", None, "generic-media", outlet.name
-        masthead = _unlisted_masthead(span) if span is not None else None
+        masthead = unlisted_masthead(span) if span is not None else None
         if masthead is not None:
             # "national Haber Turk television station": a medium the gazetteer does not know, by its name.
             return masthead, "outlet", None, "masthead", masthead
@@ -330,9 +337,10 @@ class SpeakerNamer:
                 return self.outlets.lookup(name)
             break
         # "The Wall Street Journal reported ... the report said": the medium the story was last told
-        # through, of the kind the description fits best ("the paper": a newspaper before a state organ).
+        # through. A specific description takes the kind it fits best ("the paper": a newspaper before
+        # a state agency); "the report" whichever spoke last.
         framing = [
-            (kinds.index(outlet.kind), start - offset, outlet)
+            (kinds.index(outlet.kind) if head not in _ANY_MEDIUM_DESCRIPTIONS else 0, start - offset, outlet)
             for offset, name in history.frames
             if 0 <= start - offset <= PRONOUN_REACH and (outlet := self.outlets.lookup(name)) is not None and outlet.kind in kinds
         ]
@@ -348,14 +356,35 @@ _MEDIUM_HEADS = {
 }
 
 
-def _unlisted_masthead(span: SpacySpan) -> str | None:
-    """The name in a description of a medium ("national Haber Turk television station" -> "Haber Turk")."""
-    if span.root.lemma_.lower() not in _MEDIUM_HEADS:
+def unlisted_masthead(span: SpacySpan) -> str | None:
+    """The name in a description of a medium the gazetteer lacks.
+
+    "national Haber Turk television station" -> "Haber Turk"; "Yemen's state news agency
+    SABA" -> "SABA"; "Canal 36 television" -> "Canal 36".
+    """
+    if not any(t.lemma_.lower() in _MEDIUM_HEADS for t in span):
         return None
-    names = [t for t in span if t.pos_ == "PROPN" and t.i < span.root.i and t.ent_type_ not in ("GPE", "NORP")]
+    names = [t for t in span if (t.pos_ == "PROPN" or (t.like_num and t.i > span.start and span.doc[t.i - 1].pos_ == "PROPN"))
+             and t.ent_type_ not in ("GPE", "NORP") and t.lemma_.lower() not in _MEDIUM_HEADS
+             and not _under_preposition(t, span)]
     if not names:
         return None
-    return span.doc.text[names[0].idx : names[-1].idx + len(names[-1].text)]
+    # The name is one run of words: the last run, which follows the description ("agency SABA") or ends it.
+    run = [names[-1]]
+    for token in reversed(names[:-1]):
+        if token.i != run[0].i - 1:
+            break
+        run.insert(0, token)
+    return span.doc.text[run[0].idx : run[-1].idx + len(run[-1].text)]
+
+
+def _under_preposition(token: Token, span: SpacySpan) -> bool:
+    """Whether a word hangs from a preposition inside the span ("newspapers except Asahi")."""
+    while token.i != span.root.i and span.start <= token.head.i < span.end and token.head.i != token.i:
+        if token.dep_ == "pobj":
+            return True
+        token = token.head
+    return False
 
 
 def _issuer_of_document(head: Token | None) -> Token | None:

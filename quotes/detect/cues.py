@@ -296,8 +296,10 @@ def mention_span(head: Token) -> Span:
         if child.dep_ not in ("punct", "cc") or child.i > head.left_edge.i:
             tokens.extend(child.subtree)
     for child in head.rights:
+        if child.dep_ == "prep" and child.lower_ == "to" and head.lemma_.lower() not in _TO_RELATIONAL_NOUNS:
+            break  # "an unnamed official to the Reuters news agency": whom it was said to
         if child.dep_ in _MENTION_RIGHT_DEPS:
-            tokens.extend(child.subtree)
+            tokens.extend(t for t in child.subtree if not _inside_clause(t, child))
         else:
             break
     tokens = sorted(tokens, key=lambda t: t.i)
@@ -306,3 +308,20 @@ def mention_span(head: Token) -> Span:
     while len(tokens) > 1 and tokens[0].is_punct:
         tokens.pop(0)
     return tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
+
+
+# Nouns whose "to" phrase belongs to the description: "adviser to the minister", "ambassador to Japan".
+_TO_RELATIONAL_NOUNS = {
+    "adviser", "advisor", "ambassador", "envoy", "aide", "counsellor", "counselor", "consultant", "secretary",
+    "assistant", "successor", "heir", "deputy", "representative", "delegate", "delegation", "attache", "liaison",
+    "spokesman", "spokeswoman", "spokesperson", "mission", "embassy", "minister",
+}
+
+
+def _inside_clause(token: Token, top: Token) -> bool:
+    """Whether ``token`` sits in a clause below ``top`` ("in Nicaragua, where Zelaya had been exiled")."""
+    while token.i != top.i:
+        if token.dep_ in ("relcl", "acl", "advcl") or (token.dep_ == "appos" and token.head.i != top.i):
+            return True
+        token = token.head
+    return False

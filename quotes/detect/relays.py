@@ -200,6 +200,12 @@ def _quoting_relay(doc: Doc, detection: Detection, lexicon: CueLexicon) -> Detec
         saying = next((c for c in as_saying.children if c.dep_ == "pcomp" and c.tag_ == "VBG"), None) if as_saying is not None else None
         if saying is not None and cue_class_of(saying, lexicon) == "speech":
             cue, preposition = saying, as_saying
+        elif cue.lemma_.lower() == "quote" and detection.content_spans[-1][1] <= cue.idx:
+            # '"...," Hindustan Times quoted the minister.': who was quoted spoke.
+            quoted = next((c for c in cue.children if c.dep_ == "dobj" and c.pos_ in ("NOUN", "PROPN")), None)
+            if quoted is not None:
+                relays = (Relay(detection.speaker_span, cue_span(cue)),) if detection.speaker_span else ()
+                return replace(detection, speaker_span=mention_span(quoted), relays=relays + detection.relays)
     if cue.dep_ == "pcomp" and preposition.lower_ == "as" and preposition.head.lemma_.lower() in _QUOTING_VERBS:
         quoting = preposition.head
         quoted = next((c for c in quoting.children if c.dep_ in ("dobj", "nsubjpass")), None)
