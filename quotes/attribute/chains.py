@@ -69,8 +69,12 @@ class ChainLinker:
         links = [speaker_link]
         taken = [r.mention for r in detection.relays if r.mention] + ([detection.speaker_span] if detection.speaker_span else [])
         taken += others
-        for channel in self._channels(doc, text, index, detection, taken):
-            links.append(channel)
+        # "Keita, director of Radio Fanga, told AFP": the speaker's own medium is the channel only
+        # when the clause names no other ("Villamizar, Al Jazeera's correspondent, said").
+        channels = self._channels(doc, text, index, detection, taken + _speaker_phrase(doc, detection))
+        if not any(link.kind in ("outlet", "platform") for link in channels):
+            channels = self._channels(doc, text, index, detection, taken)
+        links.extend(channels)
         for relay in detection.relays:
             link = self._relay_link(doc, text, index, relay, history)
             if link is not None:
@@ -156,6 +160,20 @@ class ChainLinker:
                     dataclasses.replace(link, span=None, cue_span=None) for link in quote.via[1:] if link.role == "relay"
                 )
         return ()
+
+
+def _speaker_phrase(doc: Doc, detection: Detection) -> list[Span]:
+    """The whole phrase naming the speaker, appositions included."""
+    if detection.speaker_span is None or detection.cue_span is None:
+        return []
+    mention = doc.char_span(*detection.speaker_span, alignment_mode="expand")
+    if mention is None or not len(mention):
+        return []
+    root = mention.root
+    start, end = root.left_edge.idx, root.right_edge.idx + len(root.right_edge.text)
+    if start <= detection.cue_span[0] < end:
+        return []  # the parser hung the cue inside the speaker's phrase: nothing to learn from it
+    return [(start, end)]
 
 
 def chain_outlet(via: tuple[Link, ...]) -> str | None:

@@ -43,6 +43,12 @@ class ArticleIndex:
     person_mentions: list[tuple[int, Person]]
     outlet_mentions: list[tuple[int, int, Outlet]]
     org_mentions: list[tuple[int, int, str]]  # (start, end, name) of organisations, countries, nationalities
+    # Media the gazetteer lacks that the article introduces ("Yemeni state news agency SABA"), by name.
+    introduced: dict[str, Outlet] = field(default_factory=dict)
+
+    def outlet(self, name: str, gazetteer: OutletGazetteer) -> Outlet | None:
+        """The outlet a canonical name stands for: the gazetteer's, else one this article introduced."""
+        return gazetteer.lookup(name) or self.introduced.get(name)
 
     def person_for(self, name: str) -> Person | None:
         key = person_key(name)
@@ -146,6 +152,9 @@ class ArticleIndexer:
         outlet_chars = {i for a, b, _ in outlet_mentions for i in range(a, b)}
         # "All papers except Asahi wrote ...": Asahi is named to be left out.
         outlet_mentions = [m for m in outlet_mentions if not _excluded(text, m[0])]
+        introduced = self._introduced_mastheads(doc, text, outlet_mentions, skipped)
+        if introduced:
+            outlet_mentions = sorted(outlet_mentions + _mentions_of(text, introduced, outlet_mentions, skipped))
         groups: dict[str, Person] = {}
         mentions: list[tuple[int, str, SpacySpan]] = []
         for ent in doc.ents:
@@ -209,7 +218,65 @@ class ArticleIndexer:
             for ent in doc.ents
             if ent.label_ in ("ORG", "NORP", "GPE") and ent.start_char not in outlet_chars and not _excluded(text, ent.start_char)
         ]
-        return ArticleIndex(persons, by_token, person_mentions, outlet_mentions, org_mentions)
+        return ArticleIndex(persons, by_token, person_mentions, outlet_mentions, org_mentions, introduced)
+
+    def _introduced_mastheads(
+        self, doc: Doc, text: str, known: list[tuple[int, int, Outlet]], skipped: list[tuple[int, int]]
+    ) -> dict[str, Outlet]:
+        """Media the article names by description ("Honduras' Canal 36 television network"), so that
+        a later bare "according to SABA" is known as an outlet too."""
+        introduced: dict[str, Outlet] = {}
+        for token in doc:
+            lemma = token.lemma_.lower()
+            if lemma not in MEDIUM_HEADS or token.pos_ not in ("NOUN", "PROPN"):
+                continue
+            if len(introduced) >= _MAX_INTRODUCED or any(a <= token.idx < b for a, b in skipped):
+                continue
+            root = token
+            while root.dep_ == "compound" and root.head.i != root.i:
+                root = root.head  # "news agency SABA": the name heads the phrase
+            phrase = [t for t in root.subtree if t.i == root.i or _in_name_phrase(t, root)]
+            span = doc[min(t.i for t in phrase) : max(t.i for t in phrase) + 1]
+            name = unlisted_masthead(span)
+            if name is None or len(name) < 2 or name in introduced or self.outlets.lookup(name) is not None:
+                continue
+            at = span.start_char + text[span.start_char : span.end_char].find(name)
+            if any(a <= at < b for a, b, _ in known):
+                continue
+            introduced[name] = Outlet(name, _MEDIUM_KINDS.get(lemma, "online"), "", (name,))
+        return introduced
+
+
+# An article introduces a handful of media at most; a cap keeps a pathological text linear.
+_MAX_INTRODUCED = 20
+_MEDIUM_KINDS = {
+    "agency": "agency", "newspaper": "newspaper", "daily": "newspaper", "paper": "newspaper", "tabloid": "newspaper",
+    "broadsheet": "newspaper", "weekly": "magazine", "magazine": "magazine", "station": "broadcaster",
+    "television": "broadcaster", "tv": "broadcaster", "channel": "broadcaster", "broadcaster": "broadcaster",
+    "network": "broadcaster", "radio": "broadcaster",
+}
+
+
+def _in_name_phrase(token: Token, head: Token) -> bool:
+    """Whether a word belongs to the noun phrase that names a medium (not a clause or a prepositional phrase on it)."""
+    while token.i != head.i:
+        if token.dep_ not in ("compound", "amod", "appos", "nmod", "poss", "nummod", "det", "case", "punct", "flat"):
+            return False
+        token = token.head
+    return True
+
+
+def _mentions_of(
+    text: str, introduced: dict[str, Outlet], known: list[tuple[int, int, Outlet]], skipped: list[tuple[int, int]]
+) -> list[tuple[int, int, Outlet]]:
+    """Every place the article names an introduced medium, in one pass over the text."""
+    pattern = re.compile(r"(?<!\w)(" + "|".join(re.escape(n) for n in sorted(introduced, key=len, reverse=True)) + r")(?!\w)")
+    taken = [(a, b) for a, b, _ in known] + skipped
+    return [
+        (m.start(), m.end(), introduced[m.group()])
+        for m in pattern.finditer(text)
+        if not any(a <= m.start() < b for a, b in taken)
+    ]
 
 
 def _excluded(text: str, offset: int) -> bool:
@@ -237,3 +304,40 @@ def _title_before(ent: SpacySpan) -> str | None:
     if not tokens or not any(t.text[:1].isupper() or t.pos_ == "NOUN" for t in tokens):
         return None
     return doc[tokens[0].i : tokens[-1].i + 1].text
+
+
+MEDIUM_HEADS = {
+    "station", "television", "tv", "channel", "newspaper", "daily", "paper", "agency", "broadcaster", "network",
+    "radio", "website", "outlet", "magazine", "weekly", "portal", "tabloid", "broadsheet", "site",
+}
+
+
+def unlisted_masthead(span: SpacySpan) -> str | None:
+    """The name in a description of a medium the gazetteer lacks.
+
+    "national Haber Turk television station" -> "Haber Turk"; "Yemen's state news agency
+    SABA" -> "SABA"; "Canal 36 television" -> "Canal 36".
+    """
+    if not any(t.lemma_.lower() in MEDIUM_HEADS for t in span):
+        return None
+    names = [t for t in span if ((t.pos_ == "PROPN" and t.text[:1].isupper()) or (t.like_num and t.i > span.start and span.doc[t.i - 1].pos_ == "PROPN"))
+             and t.ent_type_ not in ("GPE", "NORP") and t.lemma_.lower() not in MEDIUM_HEADS
+             and not _under_preposition(t, span)]
+    if not names:
+        return None
+    # The name is one run of words: the last run, which follows the description ("agency SABA") or ends it.
+    run = [names[-1]]
+    for token in reversed(names[:-1]):
+        if token.i != run[0].i - 1:
+            break
+        run.insert(0, token)
+    return span.doc.text[run[0].idx : run[-1].idx + len(run[-1].text)]
+
+
+def _under_preposition(token: Token, span: SpacySpan) -> bool:
+    """Whether a word hangs from a preposition inside the span ("newspapers except Asahi")."""
+    while token.i != span.root.i and span.start <= token.head.i < span.end and token.head.i != token.i:
+        if token.dep_ == "pobj":
+            return True
+        token = token.head
+    return False

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span as SpacySpan, Token
 
-from quotes.attribute.index import NAME_TITLES, ArticleIndex, Person, strip_possessive
+from quotes.attribute.index import NAME_TITLES, ArticleIndex, Person, strip_possessive, unlisted_masthead
 from quotes.attribute.outlets import GENERIC_MEDIA_RE, generic_outlet, nearest_outlet
 from quotes.detect import mention_span
 from quotes.lexicon import Outlet, OutletGazetteer, person_key
@@ -63,6 +63,7 @@ _DESCRIPTION_DETERMINERS = {"a", "an", "the", "some", "this", "these", "that", "
 PRONOUN_REACH = 1500
 # How far ahead a title with no one named before it may find its holder.
 FORWARD_REACH = 1000
+_SPOKESPERSONS = {"spokesman", "spokeswoman", "spokesperson"}
 # Titles that a country's possessive makes definite ("Taiwan's President").
 _TITLE_HEADS = {
     "president", "premier", "minister", "chancellor", "king", "queen", "leader", "ruler", "monarch", "prince",
@@ -259,7 +260,9 @@ class SpeakerNamer:
         head = span.root.lower_
         # "Taiwan's President", "Peru's Premier": a title owned by a country, as definite as "the president".
         owned = any(c.dep_ == "poss" and c.ent_type_ in ("GPE", "NORP", "ORG") for c in span.root.children)
-        if words[0].lower_ not in ("the", "this", "that") and not (owned and head in _TITLE_HEADS):
+        # "A Foreign Ministry spokesman said ... spokesman Hong Lei said": a ministry's spokesman is one person.
+        indefinite = words[0].lower_ in ("a", "an") and head in _SPOKESPERSONS
+        if words[0].lower_ not in ("the", "this", "that") and not (owned and head in _TITLE_HEADS) and not indefinite:
             return None
         if head in OUTLET_DESCRIPTIONS:
             outlet = self._described_outlet(index, start, head, history)
@@ -284,6 +287,8 @@ class SpeakerNamer:
                 break
             for role in person.roles:
                 words = set(person_key(role).split())
+                if indefinite and not words <= described:
+                    continue  # "a White House spokesman" is not "State Department spokesman Ned Price"
                 if head in words:
                     if ahead:
                         following = person
@@ -330,11 +335,11 @@ class SpeakerNamer:
             # reported ...") does not take the description over.
             spoke_since = any(
                 said != name and offset < at < start
-                and (outlet := self.outlets.lookup(said)) is not None and outlet.kind in kinds
+                and (outlet := index.outlet(said, self.outlets)) is not None and outlet.kind in kinds
                 for at, said in history.frames
             )
             if not spoke_since:
-                return self.outlets.lookup(name)
+                return index.outlet(name, self.outlets)
             break
         # "The Wall Street Journal reported ... the report said": the medium the story was last told
         # through. A specific description takes the kind it fits best ("the paper": a newspaper before
@@ -342,7 +347,7 @@ class SpeakerNamer:
         framing = [
             (kinds.index(outlet.kind) if head not in _ANY_MEDIUM_DESCRIPTIONS else 0, start - offset, outlet)
             for offset, name in history.frames
-            if 0 <= start - offset <= PRONOUN_REACH and (outlet := self.outlets.lookup(name)) is not None and outlet.kind in kinds
+            if 0 <= start - offset <= PRONOUN_REACH and (outlet := index.outlet(name, self.outlets)) is not None and outlet.kind in kinds
         ]
         if framing:
             return min(framing, key=lambda f: (f[0], f[1]))[2]
@@ -350,43 +355,6 @@ class SpeakerNamer:
 
 
 # Heads of a description that make it a news medium: "the Haber Turk television station", "Canal 36 channel".
-_MEDIUM_HEADS = {
-    "station", "television", "tv", "channel", "newspaper", "daily", "paper", "agency", "broadcaster", "network",
-    "radio", "website", "outlet", "magazine", "weekly", "portal", "tabloid", "broadsheet", "site",
-}
-
-
-def unlisted_masthead(span: SpacySpan) -> str | None:
-    """The name in a description of a medium the gazetteer lacks.
-
-    "national Haber Turk television station" -> "Haber Turk"; "Yemen's state news agency
-    SABA" -> "SABA"; "Canal 36 television" -> "Canal 36".
-    """
-    if not any(t.lemma_.lower() in _MEDIUM_HEADS for t in span):
-        return None
-    names = [t for t in span if (t.pos_ == "PROPN" or (t.like_num and t.i > span.start and span.doc[t.i - 1].pos_ == "PROPN"))
-             and t.ent_type_ not in ("GPE", "NORP") and t.lemma_.lower() not in _MEDIUM_HEADS
-             and not _under_preposition(t, span)]
-    if not names:
-        return None
-    # The name is one run of words: the last run, which follows the description ("agency SABA") or ends it.
-    run = [names[-1]]
-    for token in reversed(names[:-1]):
-        if token.i != run[0].i - 1:
-            break
-        run.insert(0, token)
-    return span.doc.text[run[0].idx : run[-1].idx + len(run[-1].text)]
-
-
-def _under_preposition(token: Token, span: SpacySpan) -> bool:
-    """Whether a word hangs from a preposition inside the span ("newspapers except Asahi")."""
-    while token.i != span.root.i and span.start <= token.head.i < span.end and token.head.i != token.i:
-        if token.dep_ == "pobj":
-            return True
-        token = token.head
-    return False
-
-
 def _issuer_of_document(head: Token | None) -> Token | None:
     """Who issued a document named as a speaker: "a statement from the ministry", "the army's statement"."""
     if head is None or head.lemma_.lower() not in DOCUMENT_NOUNS:

@@ -120,7 +120,10 @@ def _without_asides(head: Token) -> list[Token]:
     subject = next((c for c in head.children if c.dep_ in SUBJECT_DEPS), None)
     for child in head.lefts:
         # "told supporters this weekend he would ...": when it was said, not what.
-        if subject is not None and child.i < subject.i and child.left_edge.i == head.left_edge.i and _time_or_occasion(child):
+        leading_time = _time_or_occasion(child) or (
+            child.dep_ == "prep" and any(c.dep_ == "pobj" and c.ent_type_ in ("DATE", "TIME") for c in child.children)
+        )  # "said on Thursday it had ...": the parser hangs the day on the reported verb
+        if subject is not None and child.i < subject.i and child.left_edge.i == head.left_edge.i and leading_time:
             dropped.update(t.i for t in child.subtree)
     return [t for t in head.subtree if t.i not in dropped]
 
@@ -133,6 +136,8 @@ def reported_object(cue: Token) -> list[Span]:
         return []  # '"Where is the train?" asked the boy': the object is the speaker
     if cue.lemma_.lower() == "cite" and any(c.dep_ == "dobj" and _names_a_source(c) for c in cue.children):
         return []  # "citing the Kyodo news agency": where it came from, not what ("citing concerns" is)
+    if _not_speech_object(cue):
+        return []
     tokens: list[Token] = []
     for child in cue.rights:
         if child.is_punct and child.text in (",", ";", "\u2014", "\u2015", "--", "(") and tokens:
@@ -158,6 +163,26 @@ def reported_object(cue: Token) -> list[Span]:
     if len([t for t in tokens if not t.is_punct]) < MIN_OBJECT_TOKENS:
         return []
     return token_spans(cue.doc, tokens, exclude_leading_mark=True)
+
+
+# "asked not to be named", "declined to be identified": the terms of anonymity, not what a source said.
+_ANONYMITY_PARTICIPLES = {"name", "identify", "quote", "cite"}
+
+
+def _not_speech_object(cue: Token) -> bool:
+    """Objects of a cue verb that report no words: anonymity terms, "claimed responsibility", "agree to a fund"."""
+    for child in cue.rights:
+        if child.dep_ == "xcomp":
+            passive = [t for t in child.subtree if t.lemma_.lower() in _ANONYMITY_PARTICIPLES and t.tag_ == "VBN"]
+            if passive and any(t.dep_ == "auxpass" for t in passive[0].children):
+                return True
+        if child.dep_ == "dobj" and child.lemma_.lower() in ("responsibility", "credit") and cue.lemma_.lower() == "claim":
+            return True
+        if child.dep_ == "prep" and child.lower_ == "to" and not any(t.pos_ in ("VERB", "AUX") or t.is_quote for t in child.subtree):
+            # "agree to new climate fund", "objected to the plan": a stance toward a thing, unless more is reported.
+            if not any(c.dep_ in ("dobj", "xcomp", "ccomp") for c in cue.children):
+                return True
+    return False
 
 
 # Verbs whose "to" phrase names the listener.
