@@ -73,6 +73,11 @@ def repair_mention(
         mention = doc.char_span(*detection.speaker_span, alignment_mode="expand")
         if mention is not None and _expletive(mention):
             return dataclasses.replace(detection, speaker_span=None), "expletive"
+        document = _object_before_participle(cue) if cue is not None else None
+        if document is not None:
+            # "Nauert read a statement by the Secretary saying ...": the statement's author speaks.
+            author = _author_of_document(document) or _agent_after(document)
+            return (dataclasses.replace(detection, speaker_span=author), "issuer") if author else (detection, None)
         reporter = _reporter_of_adjunct(cue, lexicon) if cue is not None else None
         if reporter is not None:
             return dataclasses.replace(detection, speaker_span=reporter), "reporting-adjunct"
@@ -213,14 +218,25 @@ def _issuer(mention: SpacySpan, cue: Token) -> Span | None:
     subject of the clause it is the object of.
     """
     noun = mention.root
+    # "ran a commentary criticizing ... by claiming that ...": the cue may hang a step or two below the modifier.
+    modifier = cue
+    for _ in range(3):
+        if modifier.dep_ == "acl" or modifier.dep_ not in ("pcomp", "prep", "advcl", "xcomp"):
+            break
+        modifier = modifier.head
     if (
         noun.pos_ != "NOUN"
         or noun.ent_type_
-        or cue.dep_ != "acl"
-        or cue.head.i != noun.i
+        or modifier.dep_ != "acl"
+        or modifier.head.i != noun.i
         or noun.dep_ not in ("dobj", "pobj")
     ):
         return None
+    return _author_of_document(noun) or _controller(noun, document=True)
+
+
+def _author_of_document(noun: Token) -> Span | None:
+    """The "by" agent or possessor of a document ("a statement by the Secretary", "his speech")."""
     for child in noun.children:
         if child.dep_ == "poss" and child.ent_type_ not in ("DATE", "TIME"):  # not "Thursday's statement"
             return mention_span(child)
@@ -228,7 +244,28 @@ def _issuer(mention: SpacySpan, cue: Token) -> Span | None:
             agent = next((c for c in child.children if c.dep_ == "pobj"), None)
             if agent is not None:
                 return mention_span(agent)
-    return _controller(noun, document=True)
+    return None
+
+
+def _agent_after(noun: Token) -> Span | None:
+    """ "read a statement by the Secretary", with "by" hung on the verb right after the object."""
+    following = noun.doc[noun.right_edge.i + 1] if noun.right_edge.i + 1 < len(noun.doc) else None
+    if following is None or following.lower_ != "by" or following.head.i != noun.head.i:
+        return None
+    agent = next((c for c in following.children if c.dep_ == "pobj"), None)
+    return mention_span(agent) if agent is not None else None
+
+
+def _object_before_participle(cue: Token) -> Token | None:
+    """The object a speech participle follows, when the parser hung the participle on the verb:
+    "read a statement on Tuesday saying ..." (the statement says it, not the reader's clause)."""
+    if cue.tag_ != "VBG" or cue.dep_ != "advcl" or any(c.dep_ in ("nsubj", "nsubjpass") for c in cue.children):
+        return None
+    obj = next((c for c in cue.head.children if c.dep_ == "dobj" and c.i < cue.i), None)
+    if obj is None or obj.pos_ != "NOUN" or obj.ent_type_:
+        return None
+    between = cue.doc[obj.right_edge.i + 1 : cue.i]
+    return obj if all(t.dep_ in ("prep", "pobj", "npadvmod", "advmod", "det", "compound") or t.ent_type_ for t in between) else None
 
 
 # '"...," Lindqvist answers.', '"...," she adds.': a name (or a pronoun) and a verb after a quotation.

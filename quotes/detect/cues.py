@@ -277,7 +277,7 @@ def speaker_of(verb: Token) -> Span | None:
         governor = head.head
         if head.dep_ == "pcomp" and governor.head.i != governor.i:
             governor = governor.head  # "by comparing": preposition, then its verb
-        if head.dep_ == "advcl" and head.tag_ == "VBG" and governor.dep_ == "ccomp":
+        if head.dep_ == "advcl" and head.tag_ == "VBG" and governor.dep_ == "ccomp" and not _object_before(governor, head):
             governor = governor.head  # 'told Newsmax that Romney "had ...," adding': the teller adds
         subject = next((c for c in governor.children if c.dep_ == "nsubj"), None)
         if subject is not None:
@@ -287,6 +287,11 @@ def speaker_of(verb: Token) -> Span | None:
             return mention_span(governor) if head.tag_ == "VBG" else None
         head = governor
     return None
+
+
+def _object_before(verb: Token, participle: Token) -> bool:
+    """ "read a statement ... saying": the participle follows the verb's object, and goes with it."""
+    return any(c.dep_ == "dobj" and c.pos_ == "NOUN" and c.i < participle.i for c in verb.children)
 
 
 def mention_span(head: Token) -> Span:

@@ -123,6 +123,8 @@ def _sides(inner: Detection, outer: Detection) -> tuple[Detection, Detection]:
     said C, O reported", however the parser nests the two), else the outer one ("O
     reported that X said C").
     """
+    if _according_to(outer) and _holds_cue(inner, outer) and not _trailing(outer):
+        return outer, inner  # "P wrote that according to Q, C": Q's words, as P carried them
     inner_frames = _according_to(inner) and _holds_cue(inner, outer)
     if inner_frames != _according_to(outer):
         return (outer, inner) if inner_frames else (inner, outer)
