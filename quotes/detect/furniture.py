@@ -20,9 +20,18 @@ _METADATA_RE = re.compile(
     r"|by|byline|credit|credits|photo|image|picture|video|copyright|filed|written\s+by|edited\s+by|date)\s*:",
     re.IGNORECASE,
 )
+# Wire credits of who wrote and edited a story ("Written by Kannaki Deka for Reuters", "(Reporting by ...)").
+_CONTRIBUTORS_RE = re.compile(
+    r"^\s*\(?\s*(?:additional\s+)?(?:written|reporting|writing|editing|compiled|translated|produced)\s+by\b", re.IGNORECASE
+)
 _CREDIT_RE = re.compile(r"\u00a9|\bphoto\s*(credit)?\s*[:/]|\bgetty images\b|\(photo\b", re.IGNORECASE)
 _MARKUP_RE = re.compile(r"</?[a-zA-Z][\w-]*(\s+[\w:-]+\s*=\s*(\"[^\"]*\"|'[^']*'|[^\s>]*))*\s*/?>")
-DATELINE_RE = re.compile(r"^[ \t]*[A-Z][A-Z .,'\-]{1,40}(?:,[^\n()]{1,30})?(?:\([^)\n]{2,40}\))?[ \t]*[-\u2013\u2014]+[ \t]*", re.MULTILINE)  # "MOSCOW (Sputnik) -", "SEOUL, Oct 8 (Reuters) -"
+# "MOSCOW (Sputnik) -", "SEOUL, Oct 8 (Reuters) -", and the bare date of a wire story: "March 21 (Reuters) -".
+DATELINE_RE = re.compile(
+    r"^[ \t]*(?:[A-Z][A-Z .,'\-]{1,40}(?:,[^\n()]{1,30})?(?:\([^)\n]{2,40}\))?|[A-Z][a-z]{2,8}\.?[ \t]+\d{1,2}[ \t]*\([^)\n]{2,40}\))"
+    r"[ \t]*[-\u2013\u2014]+[ \t]*",
+    re.MULTILINE,
+)
 
 
 def furniture_spans(text: str) -> list[Span]:
@@ -32,7 +41,7 @@ def furniture_spans(text: str) -> list[Span]:
     for index, (start, end) in enumerate(lines):
         line = text[start:end]
         following = text[lines[index + 1][0] : lines[index + 1][1]] if index + 1 < len(lines) else ""
-        if _NAVIGATION_RE.match(line) or _METADATA_RE.match(line) or _CREDIT_RE.search(line):
+        if _NAVIGATION_RE.match(line) or _METADATA_RE.match(line) or _CONTRIBUTORS_RE.match(line) or _CREDIT_RE.search(line):
             furniture.append((start, end))
         elif _CREDIT_RE.search(following) and len(following.split()) <= 8 and not title_case(line):
             furniture.append((start, end))  # a caption: the line right above its credit
