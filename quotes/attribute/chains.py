@@ -41,7 +41,9 @@ X_PLATFORM = "X (Twitter)"
 _PLATFORM_VERBS = {"tweet": X_PLATFORM, "retweet": X_PLATFORM}
 # Documents that carry a speaker's words without being media ("in a statement", "in a post"):
 # links of the chain, never its outlet.
-_CARRYING_DOCUMENTS = DOCUMENT_NOUNS | {"post", "video", "dispatch", "report", "tweet", "transcript", "notice"}
+_CARRYING_DOCUMENTS = DOCUMENT_NOUNS | {
+    "post", "video", "dispatch", "report", "tweet", "transcript", "notice", "briefing", "commentary", "editorial",
+}
 # How far back a quote of the same speaker lends its chain to one that names none.
 ACCOUNT_REACH = 2500
 
@@ -95,6 +97,9 @@ class ChainLinker:
         if head in _CARRYING_DOCUMENTS and head not in OUTLET_DESCRIPTIONS:
             return Link(_description(mention), "document", "relay", mention, relay.mention, cue, relay.cue)
         speaker, kind, _, _, _ = self._speaker(doc, text, index, relay.mention, history)
+        if kind != "outlet" and head in OUTLET_DESCRIPTIONS:
+            # "the papers wrote", "media reports": a kind of medium, but no medium named, so no outlet.
+            return Link(_description(mention), "organisation", "relay", mention, relay.mention, cue, relay.cue)
         return Link(speaker or _description(mention), LINK_KINDS.get(kind, "person"), "relay", mention, relay.mention, cue, relay.cue)
 
     def _named_medium(self, index: ArticleIndex, text: str, start: int, end: int) -> tuple[str, LinkKind] | None:

@@ -123,14 +123,24 @@ def _sides(inner: Detection, outer: Detection) -> tuple[Detection, Detection]:
     said C, O reported", however the parser nests the two), else the outer one ("O
     reported that X said C").
     """
-    if _according_to(outer) and _holds_cue(inner, outer) and not _trailing(outer):
-        return outer, inner  # "P wrote that according to Q, C": Q's words, as P carried them
+    # "P wrote that according to Q, C": Q's words, as P carried them, however the parser nests the two.
+    if _according_to(outer) and _within_report(inner, outer) and not _trailing(outer):
+        return outer, inner
+    if _according_to(inner) and _within_report(outer, inner) and not _trailing(inner):
+        return inner, outer
     inner_frames = _according_to(inner) and _holds_cue(inner, outer)
     if inner_frames != _according_to(outer):
         return (outer, inner) if inner_frames else (inner, outer)
     if _trailing(inner) != _trailing(outer):
         return (outer, inner) if _trailing(inner) else (inner, outer)
     return inner, outer
+
+
+def _within_report(detection: Detection, other: Detection) -> bool:
+    """Whether ``other``'s cue stands in what ``detection`` reports, between its cue and its content's end."""
+    if detection.cue_span is None or other.cue_span is None:
+        return False
+    return detection.cue_span[1] <= other.cue_span[0] < detection.content_spans[-1][1]
 
 
 def _holds_cue(detection: Detection, other: Detection) -> bool:
