@@ -150,7 +150,7 @@ def extract(paths: tuple[str, ...], output_format: str, model: str, outlets: str
 def _print_table(article: Article, found: list[Quote]) -> None:
     table = Table(title=f"{article.path or article.id} — {_count(len(found), 'quote')}", title_justify="left", expand=True)
     table.add_column("speaker", style="bold cyan", ratio=2)
-    table.add_column("outlet", style="magenta", ratio=1)
+    table.add_column("via", style="magenta", ratio=2)
     table.add_column("type", ratio=1)
     table.add_column("cue", style="green", ratio=1)
     table.add_column("quote", ratio=6)
@@ -158,12 +158,20 @@ def _print_table(article: Article, found: list[Quote]) -> None:
         table.add_row(
             # An unresolved speaker still shows how the article named it ("a source").
             escape(quote.speaker) if quote.speaker else f"[dim]{escape(quote.speaker_mention or 'unknown')}[/dim]",
-            quote.outlet or "",
+            _relays(quote),
             quote.type + (" (headline)" if quote.headline else ""),
             quote.cue or "",
             _shorten(quote.content),
         )
     stdout.print(table)
+
+
+def _relays(quote: Quote) -> str:
+    """The chain after the speaker, the outlet in bold: "post on X → [b]X (Twitter)[/b]"."""
+    names = [link.name or link.mention or "unknown" for link in quote.via[1:] if link.role == "relay"]
+    if not names and quote.outlet:
+        names = [quote.outlet]  # the speaker is the outlet ("KCNA reported")
+    return " \u2192 ".join(f"[bold]{escape(n)}[/bold]" if n == quote.outlet else escape(n) for n in names)
 
 
 @cli.command()

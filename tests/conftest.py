@@ -22,6 +22,14 @@ def polnear_root() -> Path | None:
     return None
 
 
+def newsdev_root() -> Path | None:
+    """The news-dev set (relay convention) at $QUOTES_NEWSDEV or ../shared/news-dev, if present."""
+    for candidate in (os.environ.get("QUOTES_NEWSDEV"), ROOT.parent / "shared" / "news-dev"):
+        if candidate and Path(candidate, "gold.jsonl").is_file():
+            return Path(candidate)
+    return None
+
+
 @pytest.fixture(scope="session")
 def nlp():
     return load_pipeline(DEFAULT_MODEL)
@@ -32,4 +40,12 @@ def polnear() -> Path:
     root = polnear_root()
     if root is None:
         pytest.skip("PolNeAR not found at ../shared/polnear or $QUOTES_POLNEAR")
+    return root
+
+
+@pytest.fixture(scope="session")
+def newsdev() -> Path:
+    root = newsdev_root()
+    if root is None:
+        pytest.skip("news-dev not found at ../shared/news-dev or $QUOTES_NEWSDEV")
     return root

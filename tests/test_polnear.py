@@ -34,15 +34,15 @@ def test_dev_split_spans_and_scores(polnear: Path) -> None:
     figures = evaluate(read_brat_corpus(polnear / "dev"), _checked, convention="polnear").figures()
     assert figures["predicted"] > 1000
     # Floors a little under the figures measured at the last change of the detector or resolver
-    # (content F1 0.712, attribution F1 0.655, exact F1 0.492, source accuracy 0.921, recall of
-    # direct quotes 0.968 and of mixed ones 0.847), so a change that costs accuracy fails here
+    # (content F1 0.718, attribution F1 0.660, exact F1 0.498, source accuracy 0.919, recall of
+    # direct quotes 0.968 and of mixed ones 0.844), so a change that costs accuracy fails here
     # before it reaches users. Direct recall's floor is the issue's own (0.95).
-    assert figures["content"]["f1"] >= 0.70
-    assert figures["attribution"]["f1"] >= 0.64
-    assert figures["exact"]["f1"] >= 0.47
+    assert figures["content"]["f1"] >= 0.71
+    assert figures["attribution"]["f1"] >= 0.65
+    assert figures["exact"]["f1"] >= 0.48
     assert figures["source_accuracy"] >= 0.91
     assert figures["direct_recall"] >= 0.95
-    assert figures["mixed_recall"] >= 0.82
+    assert figures["mixed_recall"] >= 0.83
 
 
 @pytest.mark.slow

@@ -3,7 +3,7 @@
 Each table row is ``(text, content, expected)``: the one quote whose content starts with
 ``content`` and what a journalist reads from the sentence. The sentences are written for these
 tests in wire style; none comes from an annotated set. Tables follow the patterns of the relay
-convention (docs/conventions.md): nesting folded into one quote, channels in the attribution's
+convention (docs/relay-chains.md): nesting folded into one quote, channels in the attribution's
 clause, platforms, generic media, documents, described speakers and headlines.
 """
 
@@ -119,10 +119,22 @@ def test_anonymity_terms_are_not_a_second_quote(nlp) -> None:
 
 @pytest.mark.parametrize(
     "headline",
-    ["Lula, Macron agree to new climate fund", "Rebels claimed responsibility for the attack on the convoy"],
+    [
+        "Lula, Macron agree to new climate fund",
+        "Rebels claimed responsibility for the attack on the convoy",
+        "North Korea Defense Body Vows Nuclear Test",
+        "Militants Claim Responsibility for Market Bombing",
+        "Leaders Agree to Summit in Geneva",
+    ],
 )
 def test_a_stance_toward_a_thing_is_not_a_quote(nlp, headline: str) -> None:
     assert nlp(headline + "\n\nThe leaders met in Belem on Monday.")._.quotes == []
+
+
+def test_a_headline_object_with_quoted_words_is_a_quote(nlp) -> None:
+    quotes = nlp("Minister Vows \u2018Swift Justice\u2019 for Bombers\n\nThe minister spoke on Monday.")._.quotes
+    assert [q.type for q in quotes] == ["mixed"]
+    assert "Swift Justice" in quotes[0].content
 
 
 # --- nesting folded, not dropped ------------------------------------------------------

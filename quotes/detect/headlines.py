@@ -46,6 +46,26 @@ def _headline_cue(words: list[re.Match[str]], lexicon: CueLexicon, quoted: bool)
     return None
 
 
+# Headline verbs whose object is usually a thing, not words: "Vows Probe", "Claims Responsibility for".
+_THING_TAKING_VERBS = {
+    "vow", "pledge", "promise", "claim", "call", "urge", "seek", "demand", "agree", "welcome", "condemn",
+    "hail", "praise", "slam", "back", "propose", "reject", "order", "plan", "mull", "weigh", "eye",
+}
+
+
+def _names_a_thing(doc: Doc, content: Span, cue_form: str) -> bool:
+    """Whether a headline verb's object is a noun phrase or "to" and a noun ("Vows Nuclear Test",
+    "Agree to Summit"): a stance or an act, not a report, unless it holds quoted words."""
+    span = doc.char_span(*content, alignment_mode="expand")
+    if span is None or not len(span):
+        return False
+    verbless = not any(t.pos_ in ("VERB", "AUX") for t in span)
+    if span[0].lower_ == "to" and (len(span) < 2 or span[1].pos_ not in ("VERB", "AUX")):
+        return verbless
+    lemmas = {cue_form[:-2] if cue_form.endswith("es") else None, cue_form[:-1] if cue_form.endswith("s") else None, cue_form}
+    return verbless and bool(lemmas & _THING_TAKING_VERBS)
+
+
 # Verbs that take an audience ("Speaks to North Koreans", "Talks With Donors") and those words.
 _AUDIENCE_VERBS = {"speak", "talk"}
 _AUDIENCE_WORDS = {"to", "with", "before"}
@@ -103,6 +123,8 @@ def detect_headlines(
         if content[1] <= content[0]:
             continue
         quoted = tuple(p for r in line_regions for p in r.pieces if content[0] <= p[0] < content[1])
+        if rule == "headline:verb" and not quoted and _names_a_thing(doc, content, cue.group().lower()):
+            continue
         full_quote = len(quoted) == 1 and quoted[0][1] - quoted[0][0] >= content[1] - content[0] - 2
         yield Detection(
             content_spans=quoted if full_quote else (content,),
