@@ -14,6 +14,7 @@ closing mark only on the last) is one region with one piece per paragraph.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 
@@ -136,8 +137,18 @@ def _pair(text: str, marks: list[_Mark], family: str) -> tuple[list[tuple[_Mark,
         elif family == DOUBLE:
             # Two openers in a row, one of them straight: the first was never closed; start over from the second.
             openers[-1] = mark
-    outermost = [p for p in pairs if not any(o.pos < p[0].pos and p[1].pos < c.pos for o, c in pairs)]
-    return outermost, openers[0] if openers else None
+    return _outermost(pairs), openers[0] if openers else None
+
+
+def _outermost(pairs: list[tuple[_Mark, _Mark]]) -> list[tuple[_Mark, _Mark]]:
+    """The pairs no other pair encloses, in their order, by one sweep over opening positions (not n²)."""
+    enclosed: set[int] = set()
+    furthest = -1  # the latest closing position of the pairs opened so far
+    for pair in sorted(pairs, key=lambda p: p[0].pos):
+        if pair[1].pos < furthest:
+            enclosed.add(id(pair))
+        furthest = max(furthest, pair[1].pos)
+    return [p for p in pairs if id(p) not in enclosed]
 
 
 def _starts_with_opener(text: str, span: Span) -> bool:
@@ -189,12 +200,29 @@ def find_regions(text: str) -> list[QuoteRegion]:
         double_spans = [(o.pos, c.end) for o, c in pairs]
         if dangling is not None:
             double_spans.append((dangling.pos, line_end))
-        outside = [m for m in marks if not any(a <= m.pos < b for a, b in double_spans)]
+        outside = _outside(marks, double_spans)
         for opener, closer in _pair(text, outside, SINGLE)[0]:
             regions.append(QuoteRegion(opener.pos, closer.end, ((opener.end, closer.pos),), SINGLE))
     regions.sort(key=lambda r: r.start)
     trimmed = [replace(r, pieces=tuple(_strip_space(text, p) for p in r.pieces)) for r in regions]
     return [r for r in trimmed if r.inner_end > r.inner_start]
+
+
+def _outside(marks: list[_Mark], spans: list[Span]) -> list[_Mark]:
+    """The marks outside every span, by bisecting the spans' merged starts (not a scan per mark)."""
+    merged: list[list[int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    starts = [m[0] for m in merged]
+    kept = []
+    for mark in marks:
+        at = bisect_right(starts, mark.pos) - 1
+        if at < 0 or mark.pos >= merged[at][1]:
+            kept.append(mark)
+    return kept
 
 
 def _strip_space(text: str, span: Span) -> Span:

@@ -274,11 +274,18 @@ _TRAILING_RE = re.compile(
 )
 
 
+_BETWEEN_QUOTE_AND_NAME = frozenset(QUOTE_CHARS) | {",", " ", "\u00a0"}
+_TRAILING_GAP = 8
+# Characters back from a colon that an introducer can span ("Ortiz continued:"), with room to spare.
+_INTRODUCER_REACH = 400
+
+
 def _trailing_attribution(text: str, detection: Detection, lexicon: CueLexicon) -> tuple[Span, Span] | None:
     """(cue, speaker) of '"...," Lindqvist answers.': a short name and a speech verb closing the quotation's sentence."""
     end = detection.content_spans[-1][1]
     at = end
-    while at < len(text) and text[at] in QUOTE_CHARS | {",", " ", "\u00a0"}:
+    limit = min(len(text), end + _TRAILING_GAP)  # a run of marks is no attribution: stop looking
+    while at < limit and text[at] in _BETWEEN_QUOTE_AND_NAME:
         at += 1
     if at == end or text[end:at].count("\n"):
         return None
@@ -368,10 +375,11 @@ def _colon_introducer(doc: Doc, text: str, detection: Detection) -> tuple[Span, 
     The cue is the introducer's verb, or the colon when it has none.
     """
     at = detection.content_spans[0][0]
-    while at > 0 and (text[at - 1] in QUOTE_CHARS or text[at - 1] in " \t\u00a0"):
+    floor = max(0, at - _TRAILING_GAP)  # the marks and spaces between a colon and its quotation are few
+    while at > floor and (text[at - 1] in QUOTE_CHARS or text[at - 1] in " \t\u00a0"):
         at -= 1
     colon = at
-    while colon > 0 and text[colon - 1].isspace():
+    while colon > floor and text[colon - 1].isspace():
         colon -= 1
     if colon == 0 or text[colon - 1] != ":" or text[colon:at].count("\n") > 2:
         return None
@@ -380,9 +388,15 @@ def _colon_introducer(doc: Doc, text: str, detection: Detection) -> tuple[Span, 
     if colon_span is None or not len(colon_span):
         return None
     sentence = colon_span[0].sent
-    clause = [t for t in doc[sentence.start : colon_span[0].i] if not t.is_space]
-    line_start = text.rfind("\n", 0, colon) + 1
-    clause = [t for t in clause if t.idx >= line_start]
+    window = max(0, colon - _INTRODUCER_REACH)
+    line_start = max(window, text.rfind("\n", window, colon) + 1)
+    # The introducer's words back to the line or sentence start, and no further than one too many.
+    clause = []
+    for i in range(colon_span[0].i - 1, sentence.start - 1, -1):
+        if doc[i].idx < line_start or len(clause) > MAX_INTRODUCER_TOKENS:
+            break
+        if not doc[i].is_space:
+            clause.insert(0, doc[i])
     if not clause or len(clause) > MAX_INTRODUCER_TOKENS:
         return None
     inside = {t.i for t in clause}

@@ -34,7 +34,9 @@ from quotes.detect.detection import (
     SHORT_RULE,
     TEXT_KEY,
     Detection,
+    RegionIndex,
     Relay,
+    SpanSet,
     doc_text,
     inside_any,
     overlap,
@@ -42,7 +44,7 @@ from quotes.detect.detection import (
 )
 from quotes.detect.furniture import DATELINE_RE, furniture_spans
 from quotes.detect.headlines import detect_headlines, headline_like_lines
-from quotes.detect.quotations import attach_region, combine, nickname
+from quotes.detect.quotations import SpeechCues, attach_region, combine, nickname
 from quotes.detect.relays import fold_relays
 from quotes.detect.splits import merge_split_quotes, with_transcript_turns
 from quotes.lexicon import CueLexicon, cue_lexicon
@@ -84,32 +86,34 @@ def detect(
     lexicon = lexicon or cue_lexicon(doc.lang_ if doc.lang_ in ("en",) else "en")
     text = doc_text(doc) if text is None else text
     furniture = furniture_spans(text)
-    regions = [r for r in find_regions(text) if not inside_any(r.start, furniture) and not nickname(text, r)]
+    on_furniture = SpanSet(furniture)
+    regions = [r for r in find_regions(text) if r.start not in on_furniture and not nickname(text, r)]
+    region_index = RegionIndex(regions)
     candidates = [
         c
         for c in cue_candidates(doc, lexicon)
-        if not inside_any(c.cue.idx, furniture)
-        and not any(r.inner_start <= c.cue.idx < r.inner_end for r in regions)
+        if c.cue.idx not in on_furniture and not region_index.holding(c.cue.idx)
     ]
     for candidate in candidates:
         candidate.content = cut_source_phrases(text, candidate.content, lexicon)
     detections: list[Detection] = []
     used_regions: set[int] = set()
     for candidate in candidates:
-        found = combine(text, candidate, regions, used_regions)
+        found = combine(text, candidate, region_index, used_regions)
         if found is not None:
             detections.append(found)
+    speech_cues = SpeechCues(doc, lexicon)
     for index, region in enumerate(regions):
         if index in used_regions:
             continue
-        found = attach_region(doc, text, region, lexicon, furniture)
+        found = attach_region(doc, text, region, lexicon, speech_cues)
         if found is None:
             continue
         used_regions.add(index)
         if found.type == "mixed":
             # A fragment's content may hold further quotations ('called him a "liar" and "sick"').
             extent = (found.content_spans[0][0], found.content_spans[-1][1])
-            inner = [i for i, r in enumerate(regions) if i not in used_regions and extent[0] <= r.inner_start < extent[1]]
+            inner = [i for i in region_index.starting_in(*extent) if i not in used_regions]
             used_regions.update(inner)
             found = replace(found, quoted_spans=found.quoted_spans + tuple(p for i in inner for p in regions[i].pieces))
         detections.append(found)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from spacy.tokens import Doc, Token
@@ -67,6 +68,54 @@ def doc_text(doc: Doc) -> str:
 
 def inside_any(offset: int, spans: Iterable[Span]) -> bool:
     return any(start <= offset < end for start, end in spans)
+
+
+class SpanSet:
+    """Spans merged and sorted, so that "is this offset inside one?" is a bisection, not a scan."""
+
+    def __init__(self, spans: Iterable[Span]) -> None:
+        merged: list[list[int]] = []
+        for start, end in sorted(spans):
+            if merged and start <= merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], end)
+            else:
+                merged.append([start, end])
+        self._starts = [m[0] for m in merged]
+        self._ends = [m[1] for m in merged]
+
+    def __contains__(self, offset: int) -> bool:
+        at = bisect_right(self._starts, offset) - 1
+        return at >= 0 and offset < self._ends[at]
+
+
+class RegionIndex:
+    """Quotations in text order with their insides, for range lookups in log time.
+
+    Regions do not overlap (nested quotes stay inside their outer one), so their inner
+    ends rise with their starts and one bisection on each finds those meeting an extent.
+    """
+
+    def __init__(self, regions: Sequence) -> None:
+        self.regions = regions
+        self._starts = [r.inner_start for r in regions]
+        self._ends = [r.inner_end for r in regions]
+        self._ordered = all(a <= b for a, b in zip(self._ends, self._starts[1:]))
+
+    def meeting(self, start: int, end: int) -> range | list[int]:
+        """Indices of the regions whose insides share a character with [start, end)."""
+        if not self._ordered:
+            return [i for i, r in enumerate(self.regions) if overlap((r.inner_start, r.inner_end), (start, end)) > 0]
+        return range(bisect_right(self._ends, start), bisect_left(self._starts, end))
+
+    def starting_in(self, start: int, end: int) -> range | list[int]:
+        """Indices of the regions whose insides start in [start, end)."""
+        if not self._ordered:
+            return [i for i, r in enumerate(self.regions) if start <= r.inner_start < end]
+        return range(bisect_left(self._starts, start), bisect_left(self._starts, end))
+
+    def holding(self, offset: int) -> bool:
+        """Whether an offset lies inside a quotation."""
+        return any(self.regions[i].inner_start <= offset for i in self.meeting(offset, offset + 1))
 
 
 def cue_class_of(token: Token, lexicon: CueLexicon) -> str | None:

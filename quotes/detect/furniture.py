@@ -54,6 +54,6 @@ def furniture_spans(text: str) -> list[Span]:
 
 def title_case(line: str) -> bool:
     """A headline's look: short, mostly capitalised words, no final full stop."""
-    words = line.split()
+    words = line.split(maxsplit=21)  # a line of more than 20 words is no headline, however long
     capitalised = sum(1 for w in words if w[:1].isupper() or not w[:1].isalpha())
     return 3 <= len(words) <= 20 and capitalised >= 0.6 * len(words) and line.strip()[-1:] not in ".!?\"\u201d"

@@ -5,12 +5,13 @@ same-sentence cue, colon introducer)."""
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 
 from spacy.tokens import Doc, Span as SpacySpan, Token
 
 from quotes.detect.content import clip_to_cue, extend_to_marks, token_spans, writer_tail
 from quotes.detect.cues import REPORTING_ADVERBS, Candidate, cue_span, speaker_of
-from quotes.detect.detection import QUOTE_CHARS, SHORT_RULE, Detection, cue_class_of, overlap
+from quotes.detect.detection import QUOTE_CHARS, SHORT_RULE, Detection, RegionIndex, cue_class_of
 from quotes.detect.furniture import title_case
 from quotes.lexicon import CueLexicon
 from quotes.marks import QuoteRegion, is_direct
@@ -20,38 +21,45 @@ from quotes.records import Span
 # A quotation this short with no cue near it is a scare quote or a title.
 MIN_BARE_QUOTE_WORDS = 4
 
+# The longest quotation mark ("``", "''"), for finding the quotation that opens where content starts.
+_MAX_MARK_LENGTH = 2
 _NAME_WORD_BEFORE_RE = re.compile(r"\b[A-Z][\w.'-]*\s$")
 _NAME_WORD_AFTER_RE = re.compile(r"\s[A-Z][\w'-]*")
 
 
 def nickname(text: str, region: QuoteRegion) -> bool:
     """ 'Marcia "Cia" Price': a quoted name inside a name, not a quotation."""
+    if region.inner_end - region.inner_start > 60:
+        return False
     inner = text[region.inner_start : region.inner_end].split()
-    line_start = text.rfind("\n", 0, region.start) + 1
-    line_end = text.find("\n", region.end)
-    return (
+    if not (
         1 <= len(inner) <= 2
-        and not title_case(text[line_start : line_end if line_end >= 0 else len(text)].rstrip(" .!?"))
         and all(word[:1].isupper() for word in inner)
         and _NAME_WORD_BEFORE_RE.search(text, max(0, region.start - 30), region.start) is not None
         and _NAME_WORD_AFTER_RE.match(text, region.end) is not None
-    )
+    ):
+        return False
+    line_start = text.rfind("\n", 0, region.start) + 1
+    line_end = text.find("\n", region.end)
+    return not title_case(text[line_start : line_end if line_end >= 0 else len(text)].rstrip(" .!?"))
 
 
-def combine(text: str, candidate: Candidate, regions: list[QuoteRegion], used: set[int]) -> Detection | None:
+def combine(text: str, candidate: Candidate, index: RegionIndex, used: set[int]) -> Detection | None:
     """Turn a parse candidate into a detection, typed by the quotations it meets."""
+    regions = index.regions
     content = candidate.content
     if candidate.rule == "colon":
         # 'scolded him: "...," she said.': the quotation after the colon, not the second attribution.
-        opening = next((r for r in regions if r.start <= content[0][0] <= r.inner_start and r.end <= content[-1][1]), None)
+        at = content[0][0]
+        opening = next(
+            (regions[i] for i in index.starting_in(at, at + _MAX_MARK_LENGTH + 1)
+             if regions[i].start <= at <= regions[i].inner_start and regions[i].end <= content[-1][1]),
+            None,
+        )
         if opening is not None:
             content = [(opening.inner_start, opening.inner_end)]
     extent = (content[0][0], content[-1][1])
-    touching = [
-        i
-        for i, r in enumerate(regions)
-        if i not in used and overlap((r.inner_start, r.inner_end), extent) > 0
-    ]
+    touching = [i for i in index.meeting(*extent) if i not in used]
     if touching:
         if is_direct(text, content, [p for i in touching for p in regions[i].pieces]) or _circumstance_after_quote(text, extent, regions[touching[0]], regions[touching[-1]]):
             # The complement is (mostly) inside the quotation: a direct quote, cut at its marks.
@@ -108,7 +116,7 @@ def _circumstance_after_quote(text: str, extent: Span, first: QuoteRegion, last:
 
 
 def attach_region(
-    doc: Doc, text: str, region: QuoteRegion, lexicon: CueLexicon, furniture: list[Span]
+    doc: Doc, text: str, region: QuoteRegion, lexicon: CueLexicon, speech_cues: SpeechCues
 ) -> Detection | None:
     """A quotation no parse candidate claimed: look for a cue near it."""
     pieces = region.pieces
@@ -147,17 +155,10 @@ def attach_region(
     if words < MIN_BARE_QUOTE_WORDS:
         # A scare quote or a title, unless it continues a quote just attributed ('"I would," she said. "Yes."').
         return Detection(pieces, "direct", None, None, pieces, SHORT_RULE, 0.3)
-    best: tuple[int, Token] | None = None
-    for sentence in _sentences_of(span):
-        for token in sentence:
-            if region.start <= token.idx < region.end or cue_class_of(token, lexicon) != "speech":
-                continue
-            distance = region.start - token.idx if token.idx < region.start else token.idx - region.end
-            if best is None or distance < best[0]:
-                best = (distance, token)
-    if best is not None:
+    nearest = _nearest_speech_cue(span, region, speech_cues)
+    if nearest is not None:
         return Detection(
-            pieces, "direct", cue_span(best[1]), speaker_of(best[1]), pieces, "direct:same-sentence-cue", 0.7
+            pieces, "direct", cue_span(nearest), speaker_of(nearest), pieces, "direct:same-sentence-cue", 0.7
         )
     introducer = _colon_introducer(doc, span, lexicon)
     if introducer is not None:
@@ -227,7 +228,24 @@ _NOT_CONTENT_DEPS = {"punct", "cc", "conj", "parataxis", "mark", "nsubj", "nsubj
 
 def _reporting_adverb(verb: Token) -> Token | None:
     """ "will reportedly take place": an adverb that says someone else says so."""
-    return next((c for c in verb.children if c.dep_ == "advmod" and c.lower_ in REPORTING_ADVERBS), None)
+    at = _reporting_adverbs(verb.doc).get(verb.i)
+    return verb.doc[at] if at is not None else None
+
+
+_ADVERBS_KEY = "quotes.reporting_adverbs"
+
+
+def _reporting_adverbs(doc: Doc) -> dict[int, int]:
+    """Each verb's reporting adverb by token index, found in one pass over the doc (a verb may
+    have thousands of children); kept with the doc, as plain numbers, like its text."""
+    found = doc.user_data.get(_ADVERBS_KEY)
+    if found is None:
+        found = {}
+        for token in doc:
+            if token.dep_ == "advmod" and token.lower_ in REPORTING_ADVERBS and token.head.i not in found:
+                found[token.head.i] = token.i
+        doc.user_data[_ADVERBS_KEY] = found
+    return found
 
 
 def _predicate_spans(verb: Token, adverb: Token) -> list[Span]:
@@ -301,12 +319,40 @@ def _dash_signature(text: str, region: QuoteRegion) -> tuple[Span, Span] | None:
     return dash, (match.start(1), match.end(1))
 
 
-def _sentences_of(span: SpacySpan) -> list[SpacySpan]:
+class SpeechCues:
+    """The speech verbs of a doc in text order, found on first use, for nearest-cue lookups by bisection."""
+
+    def __init__(self, doc: Doc, lexicon: CueLexicon) -> None:
+        self._doc, self._lexicon = doc, lexicon
+        self._tokens: list[int] | None = None
+        self._offsets: list[int] = []
+
+    @property
+    def tokens(self) -> list[int]:
+        if self._tokens is None:
+            self._tokens = [t.i for t in self._doc if cue_class_of(t, self._lexicon) == "speech"]
+            self._offsets = [self._doc[i].idx for i in self._tokens]
+        return self._tokens
+
+    @property
+    def offsets(self) -> list[int]:
+        self.tokens  # noqa: B018 -- fills both lists
+        return self._offsets
+
+
+def _nearest_speech_cue(span: SpacySpan, region: QuoteRegion, cues: SpeechCues) -> Token | None:
+    """The speech verb nearest a quotation in the sentences it spans, outside it (the earlier on a tie)."""
     doc = span.doc
-    first = span[0].sent
-    last = span[-1].sent
-    sentences = [first] if first.start == last.start else [s for s in doc.sents if first.start <= s.start <= last.start]
-    return sentences
+    lo = bisect_left(cues.tokens, span[0].sent.start)
+    hi = bisect_left(cues.tokens, span[-1].sent.end)
+    before = bisect_left(cues.offsets, region.start, lo, hi) - 1
+    after = bisect_left(cues.offsets, region.end, lo, hi)
+    found = []
+    if before >= lo:
+        found.append((region.start - cues.offsets[before], cues.tokens[before]))
+    if after < hi:
+        found.append((cues.offsets[after] - region.end, cues.tokens[after]))
+    return doc[min(found)[1]] if found else None
 
 
 def _colon_introducer(doc: Doc, span: SpacySpan, lexicon: CueLexicon) -> Token | None:
