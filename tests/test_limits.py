@@ -1,0 +1,68 @@
+"""Bounded work on any input: the per-article character limit, and articles that look quoted
+but gave no quote, reported instead of lost."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from quotes.api import extract_articles
+from quotes.cli import cli
+from quotes.errors import InputError
+from quotes.ingest import ingest, looks_quoted
+from quotes.records import Article
+
+SHORT = 'The minister said "we will win the vote on Monday."\n'
+LONG = "The mayor said the bridge would reopen in May. " * 60
+
+
+def test_an_article_over_the_limit_fails_alone_with_its_name_and_the_limit(nlp) -> None:
+    articles = [Article(id="long", text=LONG, path="long.txt"), Article(id="short", text=SHORT, path="short.txt")]
+    failures: list[tuple[str, Exception]] = []
+    done = list(extract_articles(articles, max_chars=1000, on_error=lambda a, e: failures.append((a.id, e))))
+    assert [article.id for article, _ in done] == ["short"]
+    assert [q.content for q in done[0][1]] == ["we will win the vote on Monday."]
+    [(failed, error)] = failures
+    assert failed == "long" and isinstance(error, InputError)
+    assert str(error) == f"long.txt: {len(LONG):,} characters, over the limit of 1,000 (raise it with --max-chars)"
+
+
+def test_the_limit_can_be_raised_past_spacys_own(nlp) -> None:
+    text = SHORT + "\n" + "Filler words for the archive.\n\n" * 100
+    default = nlp.max_length
+    nlp.max_length = 1000  # spaCy's own limit, made small so that the test parses little
+    try:
+        [(article, found)] = extract_articles([Article(id="big", text=text)], max_chars=len(text))
+    finally:
+        nlp.max_length = default
+    assert len(text) > 1000 and [q.content for q in found] == ["we will win the vote on Monday."]
+
+
+def test_extract_command_reports_the_long_file_and_goes_on(nlp, tmp_path: Path) -> None:
+    (tmp_path / "long.txt").write_text(LONG, encoding="utf-8")
+    (tmp_path / "short.txt").write_text(SHORT, encoding="utf-8")
+    result = CliRunner().invoke(
+        cli, ["extract", str(tmp_path / "long.txt"), str(tmp_path / "short.txt"), "--max-chars", "1000", "--format", "jsonl"]
+    )
+    assert result.exit_code == 1
+    assert "we will win the vote on Monday." in result.stdout
+    assert f"long.txt: {len(LONG):,} characters, over the limit of 1,000" in result.stderr
+
+
+def test_ingest_counts_articles_with_marks_but_no_quotes(tmp_path: Path) -> None:
+    (tmp_path / "quiet.txt").write_text('He said nothing like "this is the end of it" at all.\n', encoding="utf-8")
+    (tmp_path / "plain.txt").write_text("The bridge reopened in May after repairs.\n", encoding="utf-8")
+
+    def finds_nothing(articles, **options):
+        for article in articles:
+            yield article, []
+
+    report = ingest([tmp_path], db=tmp_path / "q.db", extract=finds_nothing)
+    assert [Path(p).name for p in report.quiet] == ["quiet.txt"]
+
+
+def test_looks_quoted_needs_a_quotation_and_a_cue_word() -> None:
+    assert looks_quoted('She told reporters: "We are ready to talk."')
+    assert not looks_quoted('The "Gang of Eight" met on Monday.')  # no cue word
+    assert not looks_quoted("She said the talks would resume.")  # no quotation
