@@ -44,7 +44,7 @@ from quotes.attribute.index import ArticleIndexer
 from quotes.attribute.mentions import repair_mention
 from quotes.attribute.outlets import dateline_outlet, name_reports, paragraph_openers, sentence_bounds
 from quotes.attribute.speakers import History, SpeakerNamer
-from quotes.detect import Detection
+from quotes.detect import Detection, OwnedSpans
 from quotes.lexicon import OutletGazetteer, cue_lexicon, default_outlets, default_people
 from quotes.records import Link, Quote, Span
 
@@ -84,7 +84,7 @@ class Resolver(ArticleIndexer, SpeakerNamer, ChainLinker):
         paragraph_outlet = paragraph_openers(doc, text, index)
         first_opener = next((paragraph_outlet[p] for p in sorted(paragraph_outlet)), None)
         attributed: list[Detection] = []  # detections with a speaker mention, after repair
-        owned = [_owned_spans(d) for d in detections]
+        owned = OwnedSpans([_owned_spans(d) for d in detections])
         for number, detection in enumerate(detections):
             detection, repaired = repair_mention(doc, text, detection, attributed, self.lexicon)
             if detection.speaker_span is not None:
@@ -97,7 +97,7 @@ class Resolver(ArticleIndexer, SpeakerNamer, ChainLinker):
                     resolution = f"{repaired}+{resolution}"
             cue = text[slice(*detection.cue_span)] if detection.cue_span else None
             speaker_link = Link(speaker, LINK_KINDS.get(kind, "person"), "speaker", mention, detection.speaker_span, cue, detection.cue_span)
-            others = [span for other, spans in enumerate(owned) if other != number for span in spans]
+            others = owned.near(*sentence_bounds(doc, detection), exclude=number)
             via = self._chain(doc, text, index, detection, speaker_link, history, others)
             if kind != "outlet" and chain_outlet(via) is None:
                 # "'There is no alternative,' he added": the rest of an account came the same way.

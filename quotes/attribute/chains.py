@@ -104,9 +104,8 @@ class ChainLinker:
 
     def _named_medium(self, index: ArticleIndex, text: str, start: int, end: int) -> tuple[str, LinkKind] | None:
         """The outlet or platform a stretch of text names: a masthead, "X", or a generic medium resolved."""
-        for a, _, outlet in index.outlet_mentions:
-            if start <= a < end:
-                return outlet.name, "platform" if outlet.kind == "platform" else "outlet"
+        for _, _, outlet in index.outlets_between(start, end):
+            return outlet.name, "platform" if outlet.kind == "platform" else "outlet"
         if _X_PLATFORM_RE.search(text, start, end):
             return X_PLATFORM, "platform"
         generic = GENERIC_MEDIA_RE.search(text, start, end)
@@ -124,7 +123,7 @@ class ChainLinker:
         a, b = sentence_bounds(doc, detection)
         outside = _outside(a, b, [*detection.content_spans, *taken])
         found: list[Link] = []
-        for start, end, outlet in index.outlet_mentions:
+        for start, end, outlet in index.outlets_between(a, b):
             if _inside(start, outside) and not _in_dateline(text, start):
                 kind: LinkKind = "platform" if outlet.kind == "platform" else "outlet"
                 found.append(Link(outlet.name, kind, "relay", text[start:end], (start, end), _channel_cue(text, start)))

@@ -4,6 +4,7 @@ canonical name, with a gender), the outlets and the organisations, and where eac
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -45,6 +46,14 @@ class ArticleIndex:
     org_mentions: list[tuple[int, int, str]]  # (start, end, name) of organisations, countries, nationalities
     # Media the gazetteer lacks that the article introduces ("Yemeni state news agency SABA"), by name.
     introduced: dict[str, Outlet] = field(default_factory=dict)
+    _outlet_starts: list[int] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self._outlet_starts = [start for start, _, _ in self.outlet_mentions]
+
+    def outlets_between(self, start: int, end: int) -> list[tuple[int, int, Outlet]]:
+        """The outlet mentions that start in [start, end), by bisection (mentions are in text order)."""
+        return self.outlet_mentions[bisect_left(self._outlet_starts, start) : bisect_left(self._outlet_starts, end)]
 
     def outlet(self, name: str, gazetteer: OutletGazetteer) -> Outlet | None:
         """The outlet a canonical name stands for: the gazetteer's, else one this article introduced."""
@@ -247,6 +256,8 @@ class ArticleIndexer:
         return introduced
 
 
+# The longest outlet name a mention can have, in characters ("Korean Central News Agency" and more).
+MAX_OUTLET_NAME = 80
 # An article introduces a handful of media at most; a cap keeps a pathological text linear.
 _MAX_INTRODUCED = 20
 _MEDIUM_KINDS = {
@@ -331,7 +342,7 @@ def unlisted_masthead(span: SpacySpan) -> str | None:
         if token.i != run[0].i - 1:
             break
         run.insert(0, token)
-    return span.doc.text[run[0].idx : run[-1].idx + len(run[-1].text)]
+    return span.doc[run[0].i : run[-1].i + 1].text
 
 
 def _under_preposition(token: Token, span: SpacySpan) -> bool:

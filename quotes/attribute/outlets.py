@@ -52,15 +52,12 @@ def paragraph_openers(doc: Doc, text: str, index: ArticleIndex) -> dict[int, str
             a, b = subject.left_edge.idx, subject.right_edge.idx + len(subject.right_edge.text)
             if paragraph in fragments and subject.left_edge.i <= sentence.start + 1:
                 a = fragments[paragraph]
-            outlets = [o for x, y, o in index.outlet_mentions if a <= x and y <= b]
-            if subject.ent_type_ == "PERSON" and not any(x <= subject.idx < y for x, y, _ in index.outlet_mentions):
+            outlets = [o for x, y, o in index.outlets_between(a, b) if y <= b]
+            if subject.ent_type_ == "PERSON" and not any(x <= subject.idx < y for x, y, _ in index.outlets_between(a, b)):
                 continue  # "VOA Director Amanda Bennett says": a person speaks, her employer carries nothing
             if outlets:
                 # "Sankei focused on remarks made to ABC News": the medium nearest the speaker carried them.
-                others = [
-                    o for x, y, o in index.outlet_mentions
-                    if sentence.start_char <= x < sentence.end_char and not a <= x < b
-                ]
+                others = [o for x, y, o in index.outlets_between(sentence.start_char, sentence.end_char) if not a <= x < b]
                 if others:
                     openers[paragraph] = others[0].name
                 elif re.search(r"\s(and|&)\s", text[a:b]):

@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span as SpacySpan, Token
 
-from quotes.attribute.index import NAME_TITLES, ArticleIndex, Person, strip_possessive, unlisted_masthead
+from quotes.attribute.index import MAX_OUTLET_NAME, NAME_TITLES, ArticleIndex, Person, strip_possessive, unlisted_masthead
 from quotes.attribute.outlets import GENERIC_MEDIA_RE, generic_outlet, nearest_outlet
-from quotes.detect import mention_span
+from quotes.detect import doc_text, mention_span
 from quotes.lexicon import Outlet, OutletGazetteer, person_key
 from quotes.records import Span
 
@@ -126,10 +126,10 @@ class SpeakerNamer:
         names_a_person = (
             head is not None
             and head.ent_type_ == "PERSON"
-            and not any(a <= head.idx < b for a, b, _ in index.outlet_mentions)
+            and not any(a <= head.idx < b for a, b, _ in index.outlets_between(head.idx - MAX_OUTLET_NAME, head.idx + 1))
         )
         # An outlet named in the mention speaks for itself (but "VOA Director Amanda Bennett" is a person).
-        named_outlets = list(dict.fromkeys(o.name for a, b, o in index.outlet_mentions if a >= start and b <= end))
+        named_outlets = list(dict.fromkeys(o.name for a, b, o in index.outlets_between(start, end) if b <= end))
         if named_outlets and not names_a_person:
             name = "; ".join(sorted(named_outlets)) if _conjoined(span) else named_outlets[-1]
             return name, "outlet", None, "outlet", name
@@ -220,7 +220,7 @@ class SpeakerNamer:
             words = words[1:]
         if not words:
             return None, "", None, "unnamed", None
-        name = span.doc.text[words[0].idx : words[-1].idx + len(words[-1].text)]
+        name = span.doc[words[0].i : words[-1].i + 1].text  # not doc.text: spaCy rebuilds it per access
         return name, kind, None, "description", None
 
     def _pronoun(
@@ -272,7 +272,7 @@ class SpeakerNamer:
             return None, "", None, "description:unresolved", None
         if head in DOCUMENT_NOUNS:
             # "the statement said": whoever was said to have made the statement.
-            author = _author_of(span.doc.text, head, start, history)
+            author = _author_of(doc_text(span.doc), head, start, history)
             if author is not None:
                 return author[0], author[1], None, f"description:{head}", author[0] if author[1] == "outlet" else None
             return None, "", None, "description:unresolved", None

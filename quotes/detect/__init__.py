@@ -34,6 +34,7 @@ from quotes.detect.detection import (
     SHORT_RULE,
     TEXT_KEY,
     Detection,
+    OwnedSpans,
     RegionIndex,
     Relay,
     SpanSet,
@@ -57,6 +58,7 @@ __all__ = [
     "SHORT_RULE",
     "TEXT_KEY",
     "Detection",
+    "OwnedSpans",
     "Relay",
     "cue_span",
     "detect",
@@ -127,25 +129,27 @@ def detect(
     ]
     kept = fold_relays(doc, text, kept, lexicon)
     if not nested:
-        kept = [d for d in kept if not _nested_in_another(d, kept)]
+        contents = OwnedSpans([d.content_spans for d in kept])
+        kept = [d for number, d in enumerate(kept) if not _nested_in_another(number, d, contents)]
     # Two cues for one quotation ('scolded him: "...," she said'): one quote, the one that took the marks.
-    kept = [d for d in kept if not (d.type == "indirect" and _inside_quotation_of_another(d, kept))]
+    quotations = OwnedSpans([d.quoted_spans for d in kept])
+    kept = [
+        d for number, d in enumerate(kept) if not (d.type == "indirect" and _inside_quotation_of_another(number, d, quotations))
+    ]
     return with_transcript_turns(text, kept)
 
 
-def _inside_quotation_of_another(detection: Detection, detections: list[Detection]) -> bool:
+def _inside_quotation_of_another(number: int, detection: Detection, quotations: OwnedSpans) -> bool:
     size = sum(b - a for a, b in detection.content_spans)
-    return any(
-        sum(overlap(piece, quoted) for piece in detection.content_spans for quoted in other.quoted_spans) >= 0.8 * size
-        for other in detections
-        if other is not detection
-    )
+    shared: dict[int, int] = {}
+    for piece in detection.content_spans:
+        for a, b, owner in quotations.owned_near(*piece, exclude=number):
+            shared[owner] = shared.get(owner, 0) + overlap(piece, (a, b))
+    return any(total >= 0.8 * size for total in shared.values())
 
 
-def _nested_in_another(detection: Detection, detections: list[Detection]) -> bool:
+def _nested_in_another(number: int, detection: Detection, contents: OwnedSpans) -> bool:
     if detection.cue_span is None:
         return False
     cue = detection.cue_span[0]
-    return any(
-        other is not detection and any(a <= cue < b for a, b in other.content_spans) for other in detections
-    )
+    return any(a <= cue < b for a, b in contents.near(cue, cue + 1, exclude=number))

@@ -88,6 +88,26 @@ class SpanSet:
         return at >= 0 and offset < self._ends[at]
 
 
+class OwnedSpans:
+    """Spans with the number of the detection owning each, sorted, so that the spans of other
+    detections near a place are found by bisection, not by a pass over every detection."""
+
+    def __init__(self, owned: Sequence[Sequence[Span]]) -> None:
+        self._spans = sorted((start, end, owner) for owner, spans in enumerate(owned) for start, end in spans)
+        self._starts = [start for start, _, _ in self._spans]
+        self._longest = max((end - start for start, end, _ in self._spans), default=0)
+
+    def near(self, start: int, end: int, *, exclude: int) -> list[Span]:
+        """The spans of other detections that meet [start, end)."""
+        return [(a, b) for a, b, _ in self.owned_near(start, end, exclude=exclude)]
+
+    def owned_near(self, start: int, end: int, *, exclude: int) -> list[tuple[int, int, int]]:
+        """(start, end, owner) of the spans of other detections that meet [start, end)."""
+        lo = bisect_left(self._starts, start - self._longest)
+        hi = bisect_left(self._starts, end)
+        return [(a, b, owner) for a, b, owner in self._spans[lo:hi] if owner != exclude and b > start]
+
+
 class RegionIndex:
     """Quotations in text order with their insides, for range lookups in log time.
 

@@ -16,6 +16,7 @@ quotation covers little of it and stays a quote of its own.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from dataclasses import replace
 
 from spacy.tokens import Doc, Token
@@ -51,34 +52,56 @@ def fold_relays(doc: Doc, text: str, detections: list[Detection], lexicon: CueLe
     """The detections with every relay folded into the attribution it carries, in text order.
 
     Nested attributions that are not relays stay in the list; the caller decides whether to keep them.
+    Folds go in rounds, smallest inner attribution first, each detection in one fold per round; a
+    round finds parents by bisection, so the work grows with the detections times the nesting depth.
     """
     alive = [_quoting_relay(doc, d, lexicon) for d in detections]
-    while (pair := _next_fold(doc, text, alive, lexicon)) is not None:
-        inner, outer = pair
-        speaker, relay = _sides(inner, outer)
-        folded = _merged(text, speaker, relay)
-        alive = [d for d in alive if d is not inner and d is not outer] + [folded]
+    while True:
+        parents = _Parents(alive)
+        pairs = [
+            (inner, outer)
+            for inner in sorted(alive, key=lambda d: _size(d.content_spans))
+            if (outer := parents.of(inner)) is not None
+            and _foldable(doc, text, inner, lexicon)
+            and _share(inner, outer) >= MIN_FOLD_SHARE
+        ]
+        if not pairs:
+            break
+        used: set[int] = set()
+        folded = []
+        for inner, outer in pairs:
+            if id(inner) in used or id(outer) in used:
+                continue  # folded already this round: its new parent is found in the next
+            used.update((id(inner), id(outer)))
+            speaker, relay = _sides(inner, outer)
+            folded.append(_merged(text, speaker, relay))
+        alive = [d for d in alive if id(d) not in used] + folded
     return sorted(alive, key=lambda d: d.content_spans[0])
 
 
-def _next_fold(
-    doc: Doc, text: str, detections: list[Detection], lexicon: CueLexicon
-) -> tuple[Detection, Detection] | None:
-    """The smallest nested attribution that is what its parent reports, and that parent."""
-    for inner in sorted(detections, key=lambda d: _size(d.content_spans)):
-        outer = parent_of(inner, detections)
-        if outer is not None and _foldable(doc, text, inner, lexicon) and _share(inner, outer) >= MIN_FOLD_SHARE:
-            return inner, outer
-    return None
+class _Parents:
+    """For each attribution, the one with the smallest content holding its cue (its parent)."""
 
+    def __init__(self, detections: list[Detection]) -> None:
+        self._entries = sorted(
+            ((d.content_spans[0][0], d.content_spans[-1][1], order, d) for order, d in enumerate(detections)),
+            key=lambda e: e[0],
+        )
+        self._starts = [e[0] for e in self._entries]
+        self._longest = max((end - start for start, end, _, _ in self._entries), default=0)
 
-def parent_of(detection: Detection, detections: list[Detection]) -> Detection | None:
-    """The attribution with the smallest content holding this one's cue."""
-    if detection.cue_span is None:
-        return None
-    cue = detection.cue_span[0]
-    holders = [d for d in detections if d is not detection and any(a <= cue < b for a, b in d.content_spans)]
-    return min(holders, key=lambda d: _size(d.content_spans), default=None)
+    def of(self, detection: Detection) -> Detection | None:
+        if detection.cue_span is None:
+            return None
+        cue = detection.cue_span[0]
+        lo = bisect_left(self._starts, cue - self._longest)
+        hi = bisect_right(self._starts, cue)
+        holders = [
+            (_size(d.content_spans), order, d)
+            for _, end, order, d in self._entries[lo:hi]
+            if d is not detection and end > cue and any(a <= cue < b for a, b in d.content_spans)
+        ]
+        return min(holders, key=lambda h: (h[0], h[1]))[2] if holders else None
 
 
 def _foldable(doc: Doc, text: str, detection: Detection, lexicon: CueLexicon) -> bool:
