@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: demo test check-all install clean
+.PHONY: demo test fuzz check-all install clean
 
 install: $(STAMP)
 
@@ -23,6 +23,10 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
+
+# Property-based tests at length (10,000 texts each; `make test` runs a few dozen).
+fuzz: $(STAMP)
+	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest -q tests/test_properties.py -p no:cacheprovider --hypothesis-show-statistics
 
 # Slow end-to-end checks (whole PolNeAR train split); not part of `make test`.
 check-all: $(STAMP)

@@ -136,7 +136,18 @@ def detect(
     kept = [
         d for number, d in enumerate(kept) if not (d.type == "indirect" and _inside_quotation_of_another(number, d, quotations))
     ]
-    return with_transcript_turns(text, kept)
+    return [_quoted_within_content(d) for d in with_transcript_turns(text, kept)]
+
+
+def _quoted_within_content(detection: Detection) -> Detection:
+    """The quoted parts cut to the content: a fold or a trim may have moved the content's edges."""
+    start, end = detection.content_spans[0][0], detection.content_spans[-1][1]
+    quoted = tuple((max(a, start), min(b, end)) for a, b in detection.quoted_spans if min(b, end) > max(a, start))
+    if quoted == detection.quoted_spans:
+        return detection
+    if quoted or detection.type == "indirect":
+        return replace(detection, quoted_spans=quoted)
+    return replace(detection, quoted_spans=(), type="indirect", rule="indirect:" + detection.rule.split(":", 1)[-1])
 
 
 def _inside_quotation_of_another(number: int, detection: Detection, quotations: OwnedSpans) -> bool:
