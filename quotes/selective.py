@@ -11,7 +11,8 @@ match (``benchmarks/selective_accuracy.py`` compares both). Per batch:
    the parser when it holds part of a quotation (:func:`quotes.marks.find_regions`)
    or a word that could be a cue: a form whose lemma, by any of the
    lemmatizer's rules and exceptions, is a cue verb or noun of the lexicon,
-   "according", or one of the lexicon's cue phrases (:class:`CueGate`);
+   "according", one of the lexicon's cue phrases, or a short lead before a
+   colon, a headline's "Speaker: words" (:class:`CueGate`);
 3. ``quotes_paragraphs`` and the ``parser`` on runs of kept paragraphs, whose
    arcs are copied back into the article's Doc; a skipped paragraph is one
    sentence without arcs (the detector finds nothing there: it needs a cue
@@ -30,6 +31,7 @@ Quote indexes the article exactly as in the full run.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
@@ -40,6 +42,8 @@ from spacy.tokens import Doc
 from spacy.util import minibatch
 
 import quotes.detect as detect_module
+from quotes.detect.detection import SpanSet
+from quotes.detect.headlines import colon_after_speaker
 from quotes.errors import ModelError
 from quotes.lexicon import CueLexicon
 from quotes.marks import find_regions
@@ -128,16 +132,17 @@ class CueGate:
             if "\n" in token.text and not doc[int(i) + 1].is_space:
                 starts.append(int(i) + 1)
         bounds = list(zip(starts, [*starts[1:], len(doc)]))
-        quoted = [(r.start, r.end) for r in find_regions(text)]
+        quoted = SpanSet((r.start, r.end) for r in find_regions(text))
         lowered = text.lower()
         result = []
         for first, end in bounds:
             start_char = doc[first].idx
             end_char = doc[end - 1].idx + len(doc[end - 1].text)
             keep = (
-                any(a < end_char and b > start_char for a, b in quoted)
+                quoted.meets(start_char, end_char)
                 or any(self.could_be_cue(t.lower_) for t in doc[first:end])
                 or any(p in lowered[start_char:end_char] for p in self.phrases)
+                or colon_after_speaker(text, start_char, end_char) >= 0  # a headline's "Kim: ..."
             )
             result.append((first, end, keep))
         return result
@@ -351,7 +356,8 @@ class SelectivePipeline:
                 pieces.append(doc)
             else:
                 self.parsed += kept
-                windows = [_window(paragraphs, a, b, len(doc)) for a, b in runs]
+                starts = [first for first, _, _ in paragraphs]
+                windows = [_window(starts, a, b, len(doc)) for a, b in runs]
                 plans.append((paragraphs, [(a, b, start) for (a, b), (start, _) in zip(runs, windows, strict=True)]))
                 pieces.extend(doc[start:end].as_doc() for start, end in windows)  # as_doc carries the tok2vec tensor
         splitter = pipes.get("quotes_paragraphs")
@@ -383,7 +389,7 @@ def _made_from(doc: Doc, text: str) -> Doc:
     return doc
 
 
-def _window(paragraphs: Sequence[tuple[int, int, bool]], first: int, end: int, length: int) -> tuple[int, int]:
+def _window(starts: Sequence[int], first: int, end: int, length: int) -> tuple[int, int]:
     """The tokens to parse for the run ``first:end``: the run, whole paragraphs before it, a few tokens after.
 
     A transition parser's decisions depend on the state it enters a sentence
@@ -391,11 +397,9 @@ def _window(paragraphs: Sequence[tuple[int, int, bool]], first: int, end: int, l
     otherwise than in the whole article; with this much context around it, it
     comes out the same (``benchmarks/selective_accuracy.py --always-slice``).
     """
-    start = first
-    for para_first, _, _ in paragraphs:
-        if para_first > first - LOOKBEHIND_TOKENS:
-            break
-        start = para_first
+    # The last paragraph start at least LOOKBEHIND_TOKENS back, or the article's start when nearer.
+    reach = max(0, first - LOOKBEHIND_TOKENS)
+    start = starts[bisect_right(starts, reach) - 1] if starts and starts[0] <= reach else 0
     return start, min(length, end + LOOKAHEAD_TOKENS)
 
 
@@ -405,7 +409,14 @@ def _copy_parse(doc: Doc, paragraphs: Sequence[tuple[int, int, bool]], parsed: S
     for first, end, piece, offset in parsed:
         # Heads are relative, and no arc crosses a paragraph start: they stay valid.
         arcs[first:end] = piece.to_array([HEAD, DEP])[offset : offset + end - first]
+    if not parsed and len(doc):
+        # spaCy sets each token's edges only when some label is written, and the tokenizer's
+        # special cases ("Let's") leave edges that point outside the token: reading children
+        # then reads freed memory. One label makes it set them; it is cleared again below.
+        arcs[0, 1] = doc.vocab.strings.add("dep")
     doc.from_array([HEAD, DEP], arcs)
+    if not parsed and len(doc):
+        doc.from_array([DEP], numpy.zeros((len(doc), 1), dtype=numpy.uint64))
     # from_array made each parsed sentence's first token a start and every other token not one;
     # without arcs, a skipped paragraph is one sentence, as quotes_paragraphs would begin it.
     starts = doc.to_array([SENT_START]).astype(numpy.int64)

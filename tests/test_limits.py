@@ -66,3 +66,22 @@ def test_looks_quoted_needs_a_quotation_and_a_cue_word() -> None:
     assert looks_quoted('She told reporters: "We are ready to talk."')
     assert not looks_quoted('The "Gang of Eight" met on Monday.')  # no cue word
     assert not looks_quoted("She said the talks would resume.")  # no quotation
+
+
+def test_a_paragraph_thick_with_marks_is_read_by_pairing_alone(nlp) -> None:
+    noise = "\"\u201c\u201d\u2018\u2019\u00ab\u00bb " * 40
+    text = SHORT + "\n" + f'He said: "one two three four" {noise}\n'
+    [(article, found)] = extract_articles([Article(id="dense", text=text)])
+    assert [(q.rule, q.content) for q in found] == [
+        ("direct:ccomp", "we will win the vote on Monday."),
+        ("direct:dense-marks", "one two three four"),
+    ]
+    assert text[slice(*found[1].content_spans[0])] == "one two three four"
+
+
+def test_dense_paragraphs_leave_prose_alone() -> None:
+    from quotes.marks import dense_paragraphs
+
+    prose = ' '.join(f'"Line {i} of the transcript," she said.' for i in range(30))  # 60 marks, 210 words
+    marks = "\u201c\u201d " * 30
+    assert dense_paragraphs(prose + "\n" + marks) == [(len(prose) + 1, len(prose) + 1 + len(marks))]

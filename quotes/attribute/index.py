@@ -47,9 +47,19 @@ class ArticleIndex:
     # Media the gazetteer lacks that the article introduces ("Yemeni state news agency SABA"), by name.
     introduced: dict[str, Outlet] = field(default_factory=dict)
     _outlet_starts: list[int] = field(default_factory=list)
+    _person_starts: list[int] = field(default_factory=list)
+    _person_by_form: dict[str, Person] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self._outlet_starts = [start for start, _, _ in self.outlet_mentions]
+        self._person_starts = [start for start, _ in self.person_mentions]
+        for person in self.persons:  # the first person with a form keeps it, as a scan in order would
+            for form in person.forms:
+                self._person_by_form.setdefault(person_key(form), person)
+
+    def persons_between(self, start: int, end: int) -> list[tuple[int, Person]]:
+        """The person mentions that start in [start, end), by bisection (mentions are in text order)."""
+        return self.person_mentions[bisect_left(self._person_starts, start) : bisect_left(self._person_starts, end)]
 
     def outlets_between(self, start: int, end: int) -> list[tuple[int, int, Outlet]]:
         """The outlet mentions that start in [start, end), by bisection (mentions are in text order)."""
@@ -61,9 +71,8 @@ class ArticleIndex:
 
     def person_for(self, name: str) -> Person | None:
         key = person_key(name)
-        for person in self.persons:
-            if key in {person_key(f) for f in person.forms}:
-                return person
+        if key in self._person_by_form:
+            return self._person_by_form[key]
         tokens = [t for t in key.split() if t not in TITLE_WORDS]
         if not tokens:
             return None

@@ -190,7 +190,8 @@ def _speaker_beside_cue(doc: Doc, text: str, detection: Detection, cue: Token) -
     if cue.idx < end:
         return None
     between = text[end : cue.idx]
-    gap = between.strip(" \t\u00a0,.!?;-\u2013\u2014" + "".join(QUOTE_CHARS))
+    # Any white space (a thin space too) and the punctuation that closes a quotation.
+    gap = between.strip(",.!?;-\u2013\u2014" + "".join(QUOTE_CHARS) + "".join(c for c in set(between) if c.isspace()))
     if not gap:
         # '"...," added a union organiser': the noun phrase after the verb.
         for token in doc[cue.i + 1 : cue.i + 1 + 2 * MAX_NAME_TOKENS]:
@@ -203,7 +204,7 @@ def _speaker_beside_cue(doc: Doc, text: str, detection: Detection, cue: Token) -
     words = gap.split()
     if len(words) > MAX_NAME_TOKENS or not all(w[:1].isupper() for w in words):
         return None
-    first = text.index(words[0], end)
+    first = end + between.index(gap)
     span = doc.char_span(first, first + len(gap), alignment_mode="expand")
     if span is None or any(t.pos_ not in ("PROPN", "NOUN") for t in span) or any(t.dep_.startswith("nsubj") for t in span):
         return None

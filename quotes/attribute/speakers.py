@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from spacy.tokens import Doc, Span as SpacySpan, Token
 
@@ -63,6 +64,9 @@ _DESCRIPTION_DETERMINERS = {"a", "an", "the", "some", "this", "these", "that", "
 PRONOUN_REACH = 1500
 # How far ahead a title with no one named before it may find its holder.
 FORWARD_REACH = 1000
+# How far back "the official" looks for the person with that title: further than any news
+# article, and a bound on the work in a 300 KB transcript.
+DESCRIPTION_REACH = 30_000
 _SPOKESPERSONS = {"spokesman", "spokeswoman", "spokesperson"}
 # Titles that a country's possessive makes definite ("Taiwan's President").
 _TITLE_HEADS = {
@@ -150,7 +154,7 @@ class SpeakerNamer:
         described = self._description(index, span, start, history) if span is not None else None
         if described is not None:
             return described
-        persons = [p for a, p in index.person_mentions if start <= a < end]
+        persons = [p for _, p in index.persons_between(start, end)]
         if persons and head is not None and head.ent_type_ != "PERSON" and head.pos_ == "NOUN" and head.lower_ not in NAME_TITLES:
             persons = []  # "the Trump administration", "Clinton's campaign": not the person
         if persons:
@@ -243,10 +247,7 @@ class SpeakerNamer:
             if compatible(name, kind):
                 return name, kind, None, "pronoun:previous-speaker", name if kind == "outlet" else None
         if "person" in wanted:
-            earlier = [
-                p for a, p in index.person_mentions
-                if a < start and start - a <= PRONOUN_REACH and compatible(p.canonical, "person")
-            ]
+            earlier = [p for _, p in index.persons_between(start - PRONOUN_REACH, start) if compatible(p.canonical, "person")]
             if earlier:
                 return earlier[-1].canonical, "person", None, "pronoun:nearest-person", None
         return None, "", None, "pronoun:unresolved", None
@@ -281,12 +282,12 @@ class SpeakerNamer:
         described = set(person_key(span.text).split()) - {"the", "this", "that"}
         best: tuple[int, int, Person] | None = None
         following: Person | None = None
-        for offset, person in index.person_mentions:
+        for offset, person in index.persons_between(start - DESCRIPTION_REACH, start + FORWARD_REACH + 1):
             ahead = offset >= start
             if ahead and (best is not None or following is not None or offset - start > FORWARD_REACH or head not in _TITLE_HEADS):
                 break
             for role in person.roles:
-                words = set(person_key(role).split())
+                words = _key_words(role)
                 if indefinite and not words <= described:
                     continue  # "a White House spokesman" is not "State Department spokesman Ned Price"
                 if head in words:
@@ -315,7 +316,8 @@ class SpeakerNamer:
                 tokens += list(subject.subtree)
         relative = {t.i for c in agreement.children if c.dep_ in ("relcl", "acl") for t in c.subtree}
         offsets = [(t.idx, t.idx + len(t.text)) for t in tokens if t.i not in relative]
-        names = [p.canonical for a, p in index.person_mentions if any(x <= a < y for x, y in offsets)]
+        nearby = index.persons_between(min(x for x, _ in offsets), max(y for _, y in offsets)) if offsets else []
+        names = [p.canonical for a, p in nearby if any(x <= a < y for x, y in offsets)]
         return list(dict.fromkeys(names))
 
     def _described_outlet(
@@ -369,6 +371,12 @@ def _issuer_of_document(head: Token | None) -> Token | None:
     return None
 
 
+@lru_cache(maxsize=50_000)
+def _key_words(name: str) -> frozenset[str]:
+    """The words of a name's or title's key: many descriptions compare the same titles."""
+    return frozenset(person_key(name).split())
+
+
 def _appositive_person(index: ArticleIndex, head: Token | None) -> Person | None:
     """ "Her neighbor, Dan Reyes, said": the name set beside a description."""
     if head is None:
@@ -376,7 +384,7 @@ def _appositive_person(index: ArticleIndex, head: Token | None) -> Person | None
     for child in head.rights:
         if child.dep_ == "appos" and child.ent_type_ == "PERSON":
             start, end = mention_span(child)
-            return next((p for a, p in index.person_mentions if start <= a < end), None)
+            return next((p for _, p in index.persons_between(start, end)), None)
     return None
 
 

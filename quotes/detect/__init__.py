@@ -39,7 +39,6 @@ from quotes.detect.detection import (
     Relay,
     SpanSet,
     doc_text,
-    inside_any,
     overlap,
     same_sentence,
 )
@@ -119,11 +118,11 @@ def detect(
             used_regions.update(inner)
             found = replace(found, quoted_spans=found.quoted_spans + tuple(p for i in inner for p in regions[i].pieces))
         detections.append(found)
-    detections.extend(detect_headlines(doc, text, lexicon, regions, furniture, detections))
+    detections.extend(detect_headlines(doc, text, lexicon, region_index, on_furniture, detections))
     merged = merge_split_quotes(doc, text, sorted(detections, key=lambda d: d.content_spans[0]))
-    headline_lines = [span for span, title_case in headline_like_lines(text, furniture) if title_case]
+    headline_lines = SpanSet(span for span, title_case in headline_like_lines(text, on_furniture) if title_case)
     kept = [
-        replace(d, headline=True) if not d.headline and inside_any(d.content_spans[0][0], headline_lines) else d
+        replace(d, headline=True) if not d.headline and d.content_spans[0][0] in headline_lines else d
         for d in merged
         if d.rule != SHORT_RULE and d.content_spans
     ]
@@ -136,11 +135,21 @@ def detect(
     kept = [
         d for number, d in enumerate(kept) if not (d.type == "indirect" and _inside_quotation_of_another(number, d, quotations))
     ]
-    return [_quoted_within_content(d) for d in with_transcript_turns(text, kept)]
+    settled = (_settled(text, d) for d in with_transcript_turns(text, kept))
+    return [d for d in settled if d is not None]
 
 
-def _quoted_within_content(detection: Detection) -> Detection:
-    """The quoted parts cut to the content: a fold or a trim may have moved the content's edges."""
+def _settled(text: str, detection: Detection) -> Detection | None:
+    """Blank content pieces dropped and the quoted parts cut to the content.
+
+    A fold or a trim may have moved the content's edges, or left a piece with nothing
+    but a mark's inside ('"\n\n"'); a detection with no content left is none.
+    """
+    pieces = tuple((a, b) for a, b in detection.content_spans if text[a:b].strip())
+    if not pieces:
+        return None
+    if pieces != detection.content_spans:
+        detection = replace(detection, content_spans=pieces)
     start, end = detection.content_spans[0][0], detection.content_spans[-1][1]
     quoted = tuple((max(a, start), min(b, end)) for a, b in detection.quoted_spans if min(b, end) > max(a, start))
     if quoted == detection.quoted_spans:

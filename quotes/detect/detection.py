@@ -66,10 +66,6 @@ def doc_text(doc: Doc) -> str:
     return text
 
 
-def inside_any(offset: int, spans: Iterable[Span]) -> bool:
-    return any(start <= offset < end for start, end in spans)
-
-
 class SpanSet:
     """Spans merged and sorted, so that "is this offset inside one?" is a bisection, not a scan."""
 
@@ -86,6 +82,11 @@ class SpanSet:
     def __contains__(self, offset: int) -> bool:
         at = bisect_right(self._starts, offset) - 1
         return at >= 0 and offset < self._ends[at]
+
+    def meets(self, start: int, end: int) -> bool:
+        """Whether some span shares a character with [start, end)."""
+        at = bisect_left(self._starts, end) - 1  # the last span starting before the end
+        return at >= 0 and self._ends[at] > start
 
 
 class OwnedSpans:

@@ -34,6 +34,22 @@ DATELINE_RE = re.compile(
 )
 
 
+# Furniture comes in short lines; a longer line is prose holding a credit, or lines run together.
+FURNITURE_MAX_WORDS = 80
+_SENTENCE_END_RE = re.compile(r"[.!?][\"\u201d\u2019)\]]*\s")
+# How far back a sentence's start is looked for: a bound, so that many credits cost no rescans.
+_SENTENCE_REACH = 400
+
+
+def _sentence_around(text: str, start: int, end: int, line_start: int, line_end: int) -> Span:
+    """The sentence of the line ``line_start:line_end`` that holds ``start:end``."""
+    window = max(line_start, start - _SENTENCE_REACH)
+    ends_before = [m.end() for m in _SENTENCE_END_RE.finditer(text, window, start)]
+    sentence_start = ends_before[-1] if ends_before else window
+    after = _SENTENCE_END_RE.search(text, end, min(line_end, end + _SENTENCE_REACH))
+    return sentence_start, after.end() if after else min(line_end, end + _SENTENCE_REACH)
+
+
 def furniture_spans(text: str) -> list[Span]:
     """Navigation lines, photo credits and captions, tag lists: never quotes."""
     lines = [s for s in line_spans(text) if text[s[0] : s[1]].strip()]
@@ -41,7 +57,13 @@ def furniture_spans(text: str) -> list[Span]:
     for index, (start, end) in enumerate(lines):
         line = text[start:end]
         following = text[lines[index + 1][0] : lines[index + 1][1]] if index + 1 < len(lines) else ""
-        if _NAVIGATION_RE.match(line) or _METADATA_RE.match(line) or _CONTRIBUTORS_RE.match(line) or _CREDIT_RE.search(line):
+        credit = _CREDIT_RE.search(line)
+        lead = _NAVIGATION_RE.match(line) or _METADATA_RE.match(line) or _CONTRIBUTORS_RE.match(line)
+        if (lead or credit) and len(line.split(maxsplit=FURNITURE_MAX_WORDS)) > FURNITURE_MAX_WORDS:
+            # A paragraph of prose that merely holds a credit (or a text whose line breaks were
+            # lost): only the sentences holding the furniture are furniture.
+            furniture.extend(_sentence_around(text, start + m.start(), start + m.end(), start, end) for m in (lead, credit) if m)
+        elif lead or credit:
             furniture.append((start, end))
         elif _CREDIT_RE.search(following) and len(following.split()) <= 8 and not title_case(line):
             furniture.append((start, end))  # a caption: the line right above its credit

@@ -8,29 +8,32 @@ from collections.abc import Iterator
 from spacy.tokens import Doc
 
 from quotes.detect.content import trim
-from quotes.detect.detection import SHORT_RULE, Detection, inside_any, overlap
+from quotes.detect.detection import SHORT_RULE, Detection, RegionIndex, SpanSet
 from quotes.lexicon import CueLexicon
-from quotes.marks import QuoteRegion, line_spans
+from quotes.marks import line_spans
 from quotes.records import Span
 
 
+# Room left for the opening mark between a region's start and its inside (`` is two characters).
+_MARKS_BEFORE_INSIDE = 8
 _HEADLINE_SUFFIX_RE = re.compile(r"\s+[\u2013\u2014-]\s+\w+(\s\w+)?\s*$")
 
 
-def headline_like_lines(text: str, furniture: list[Span]) -> Iterator[tuple[Span, bool]]:
+def headline_like_lines(text: str, furniture: SpanSet) -> Iterator[tuple[Span, bool]]:
     """Short lines that may be headlines or link titles, and whether each is in title case.
 
     The first line of an article is its headline even in sentence case; other
     lines must be in title case and lack a final full stop.
     """
+    first_visible = len(text) - len(text.lstrip())
     for start, end in line_spans(text):
         line = text[start:end].strip()
-        words = line.split()
-        if not (3 <= len(words) <= 20) or inside_any(start + 1, furniture):
+        words = line.split(maxsplit=21)
+        if not (3 <= len(words) <= 20) or start + 1 in furniture:
             continue
         capitalised = sum(1 for w in words if w[:1].isupper() or not w[:1].isalpha())
         title_case = capitalised >= 0.6 * len(words) and line[-1] not in ".!?\"\u201d"
-        if title_case or not text[:start].strip():
+        if title_case or start <= first_visible:
             offset = text.index(line, start)
             yield (offset, offset + len(line)), title_case
 
@@ -78,25 +81,45 @@ def _addressee_after_cue(words: list[re.Match[str]], cue_index: int, lemma: str)
 
 
 def _in_name(doc: Doc, offset: int) -> bool:
-    token = next((t for t in doc if t.idx == offset), None)
+    span = doc.char_span(offset, offset + 1, alignment_mode="expand")  # found by bisection, not a scan
+    token = span[0] if span is not None and len(span) and span[0].idx == offset else None
     return token is not None and token.ent_type_ in ("GPE", "ORG", "LOC", "FAC", "NORP", "WORK_OF_ART", "LAW", "EVENT")
+
+
+# "Kim: talks went well": at most this long a speaker before a headline's colon.
+COLON_SPEAKER_MAX_CHARS = 40
+COLON_SPEAKER_MAX_WORDS = 4
+
+
+def colon_after_speaker(text: str, start: int, end: int) -> int:
+    """The offset of the first ": " of the line ``start:end`` if a short speaker could stand before it, else -1.
+
+    A headline's "Speaker: what was said"; the selective gate keeps such lines for the parser too.
+    """
+    colon = text.find(": ", start, min(end, start + COLON_SPEAKER_MAX_CHARS + 2))
+    if colon <= start or len(text[start:colon].split()) > COLON_SPEAKER_MAX_WORDS:
+        return -1
+    return colon
 
 
 def detect_headlines(
     doc: Doc,
     text: str,
     lexicon: CueLexicon,
-    regions: list[QuoteRegion],
-    furniture: list[Span],
+    regions: RegionIndex,
+    furniture: SpanSet,
     found: list[Detection],
 ) -> Iterator[Detection]:
-    covered = [s for d in found if d.rule != SHORT_RULE and not d.rule.endswith(":object") for s in d.content_spans]
+    covered = SpanSet(s for d in found if d.rule != SHORT_RULE and not d.rule.endswith(":object") for s in d.content_spans)
     for (start, end), title_case in headline_like_lines(text, furniture):
-        if any(overlap((start, end), s) for s in covered):
+        if covered.meets(start, end):
             continue
         line = text[start:end]
         body_end = start + (_HEADLINE_SUFFIX_RE.search(line).start() if _HEADLINE_SUFFIX_RE.search(line) else len(line))
-        line_regions = [r for r in regions if start <= r.start < end]
+        # A region's inside starts a mark's length after the region.
+        line_regions = [
+            r for r in map(regions.regions.__getitem__, regions.starting_in(start, end + _MARKS_BEFORE_INSIDE)) if start <= r.start < end
+        ]
         words = list(re.finditer(r"\S+", text[start:body_end]))
         found_cue = _headline_cue(words, lexicon, bool(line_regions)) if title_case else None
         if found_cue is not None and (
@@ -112,7 +135,7 @@ def detect_headlines(
             content = (start + cue.end() + 1, body_end)
             cue_span = (start + cue.start(), start + cue.end())
             rule = "headline:verb"
-        elif 0 < colon - start <= 40 and len(text[start:colon].split()) <= 4:
+        elif colon_after_speaker(text, start, body_end) >= 0:
             speaker = (start, colon)
             content = (colon + 2, body_end)
             cue_span = (colon, colon + 1)
