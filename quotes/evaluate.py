@@ -51,8 +51,9 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
-from quotes.errors import GoldError
+from quotes.errors import GoldError, InputError
 from quotes.marks import QuoteRegion, find_regions, is_direct
+from quotes.read import article_text
 from quotes.records import Article, Quote, Span
 
 MATCH_THRESHOLD = 0.5
@@ -164,10 +165,12 @@ def _parse_offsets(field_text: str, where: str) -> tuple[Span, ...]:
 def read_brat_file(text_path: Path, ann_path: Path) -> GoldArticle:
     """The attributions of one article in brat standoff."""
     try:
-        text = text_path.read_text(encoding="utf-8")
+        text = article_text(text_path)
         lines = ann_path.read_text(encoding="utf-8").split("\n")
     except (OSError, UnicodeDecodeError) as exc:
         raise GoldError(f"{ann_path}: cannot read ({exc})") from None
+    except InputError as exc:
+        raise GoldError(str(exc)) from None
     spans: dict[str, tuple[str, tuple[Span, ...]]] = {}
     events: list[list[tuple[str, str]]] = []
     for number, line in enumerate(lines, start=1):
@@ -255,9 +258,9 @@ def read_jsonl_gold(path: Path) -> list[GoldArticle]:
             text = record["text"]
         elif name:
             try:
-                text = (path.parent / name).read_text(encoding="utf-8")
-            except OSError as exc:
-                raise GoldError(f"{where}: cannot read article {name} ({exc.strerror})") from None
+                text = article_text(path.parent / name)
+            except InputError as exc:
+                raise GoldError(f"{where}: cannot read article {name} ({exc.problem})") from None
         else:
             raise GoldError(f"{where}: a gold line needs `text`, `file` or `doc`")
         quotes = tuple(_gold_quote(q, where) for q in record.get("quotes", []))

@@ -99,6 +99,16 @@ def _decode(raw: bytes, source: str) -> str:
         ) from None
 
 
+def article_text(path: Path) -> str:
+    """A text file's article text as every reader gives it: UTF-8, without a leading BOM,
+    newlines untouched. Offsets anywhere in quotes (gold files too) index this text."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InputError(str(path), f"cannot be read ({exc.strerror})") from None
+    return _decode(raw, str(path))
+
+
 def _first_line(text: str) -> str | None:
     for line in text.splitlines():
         if line.strip():

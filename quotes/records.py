@@ -71,6 +71,10 @@ class Link:
     cue: str | None = None
     cue_span: Span | None = None
 
+    def moved(self, by: int) -> Link:
+        """The same link with its offsets ``by`` characters later (a part of a text placed back in it)."""
+        return dataclasses.replace(self, span=_moved(self.span, by), cue_span=_moved(self.cue_span, by))
+
     def to_dict(self) -> dict[str, Any]:
         data = dataclasses.asdict(self)
         for key in ("span", "cue_span"):
@@ -85,6 +89,10 @@ class Link:
             if values.get(key) is not None:
                 values[key] = tuple(values[key])
         return cls(**values)
+
+
+def _moved(span: Span | None, by: int) -> Span | None:
+    return None if span is None else (span[0] + by, span[1] + by)
 
 
 def chain_text(via: tuple[Link, ...]) -> str:
@@ -139,6 +147,17 @@ class Quote:
     @property
     def end(self) -> int:
         return self.content_spans[-1][1]
+
+    def moved(self, by: int) -> Quote:
+        """The same quote with every offset ``by`` characters later (a part of a text placed back in it)."""
+        return dataclasses.replace(
+            self,
+            content_spans=tuple((a + by, b + by) for a, b in self.content_spans),
+            quoted_spans=tuple((a + by, b + by) for a, b in self.quoted_spans),
+            cue_span=_moved(self.cue_span, by),
+            speaker_span=_moved(self.speaker_span, by),
+            via=tuple(link.moved(by) for link in self.via),
+        )
 
     def to_dict(self) -> dict[str, Any]:
         data = dataclasses.asdict(self)

@@ -56,6 +56,8 @@ WHOLE_ARTICLE_SHARE = 0.8
 # many tokens of whole paragraphs before it, and this many tokens after it.
 LOOKBEHIND_TOKENS = 16
 LOOKAHEAD_TOKENS = 8
+# More separate windows than this in one article and it is parsed whole instead.
+MAX_PIECES = 24
 
 _HANDLED = ("tok2vec", "tagger", "quotes_paragraphs", "parser", "attribute_ruler", "lemmatizer", "ner", "quotes")
 
@@ -341,25 +343,27 @@ class SelectivePipeline:
         size = max(1, len(docs))
         for name in ("tok2vec", "tagger"):
             docs = list(pipes[name].pipe(docs, batch_size=size))
-        # Pieces to parse: a whole article when every paragraph is kept, else its kept runs.
+        # Pieces to parse: a whole article when nearly every paragraph is kept, else its kept runs.
         pieces: list[Doc] = []
-        plans: list[tuple[list[tuple[int, int, bool]], list[tuple[int, int, int]]] | None] = []
+        plans: list[tuple[list[tuple[int, int, bool]], list[tuple[int, int, int, int]], int] | None] = []
         for doc in docs:
             paragraphs = self.gate.paragraphs(doc)
             runs = _kept_runs(paragraphs)
             kept = sum(b - a for a, b in runs)
             self.tokens += len(doc)
-            if kept >= WHOLE_ARTICLE_SHARE * len(doc):
-                # Slicing and copying back would cost more than parsing the few paragraphs left.
+            windows = _merged_windows(paragraphs, runs, len(doc)) if kept < WHOLE_ARTICLE_SHARE * len(doc) else None
+            if windows is None or len({w for _, _, w in windows}) > MAX_PIECES:
+                # Slicing and copying back would cost more than parsing the few paragraphs left,
+                # or than parsing the gaps between many small runs (each slice copies the article's arrays).
                 self.parsed += len(doc)
                 plans.append(None)
                 pieces.append(doc)
             else:
                 self.parsed += kept
-                starts = [first for first, _, _ in paragraphs]
-                windows = [_window(starts, a, b, len(doc)) for a, b in runs]
-                plans.append((paragraphs, [(a, b, start) for (a, b), (start, _) in zip(runs, windows, strict=True)]))
-                pieces.extend(doc[start:end].as_doc() for start, end in windows)  # as_doc carries the tok2vec tensor
+                spans = sorted({w for _, _, w in windows})
+                number = {w: n for n, w in enumerate(spans)}
+                plans.append((paragraphs, [(a, b, number[w], w[0]) for a, b, w in windows], len(spans)))
+                pieces.extend(doc[start:end].as_doc() for start, end in spans)  # as_doc carries the tok2vec tensor
         splitter = pipes.get("quotes_paragraphs")
         if splitter is not None:
             pieces = [splitter(piece) for piece in pieces]
@@ -369,9 +373,9 @@ class SelectivePipeline:
             if plan is None:
                 position += 1
                 continue
-            paragraphs, runs = plan
-            _copy_parse(doc, paragraphs, [(a, b, pieces[position + n], a - start) for n, (a, b, start) in enumerate(runs)])
-            position += len(runs)
+            paragraphs, runs, count = plan
+            _copy_parse(doc, paragraphs, [(a, b, pieces[position + n], a - start) for a, b, n, start in runs])
+            position += count
         for doc in docs:
             if self.ruler is not None:
                 self.ruler(doc)
@@ -387,6 +391,21 @@ class SelectivePipeline:
 def _made_from(doc: Doc, text: str) -> Doc:
     doc.user_data[detect_module.TEXT_KEY] = text
     return doc
+
+
+def _merged_windows(
+    paragraphs: Sequence[tuple[int, int, bool]], runs: Sequence[tuple[int, int]], length: int
+) -> list[tuple[int, int, tuple[int, int]]]:
+    """Each run with the window parsed for it; runs whose windows overlap share one window."""
+    starts = [first for first, _, _ in paragraphs]
+    groups: list[list[int]] = []  # [window start, window end, first run, end run]
+    for number, (first, end) in enumerate(runs):
+        start, stop = _window(starts, first, end, length)
+        if groups and start < groups[-1][1]:
+            groups[-1][1], groups[-1][3] = max(groups[-1][1], stop), number + 1
+        else:
+            groups.append([start, stop, number, number + 1])
+    return [(*runs[n], (start, stop)) for start, stop, low, high in groups for n in range(low, high)]
 
 
 def _window(starts: Sequence[int], first: int, end: int, length: int) -> tuple[int, int]:

@@ -182,3 +182,32 @@ def test_extract_ids_are_the_stores_quote_ids_and_feed_dedupe(ingested: Path) ->
     assert clustered.exit_code == 0, clustered.output
     clusters = [json.loads(line) for line in clustered.stdout.splitlines()]
     assert sorted(i for c in clusters for i in c["ids"]) == sorted(ids)
+
+
+def test_offsets_of_a_file_with_a_byte_order_mark_index_the_text_without_it(nlp, tmp_path: Path) -> None:
+    # One convention everywhere (docs/schema.md): the BOM is not part of the text, CRLF stays two characters.
+    text = (CORPORA / SAMPLES[0]).read_text(encoding="utf-8").replace("\n", "\r\n")
+    path = tmp_path / "bom.txt"
+    path.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
+    runner = CliRunner()
+    extracted = runner.invoke(cli, ["extract", str(path), "--format", "jsonl"])
+    assert extracted.exit_code == 0, extracted.output
+    rows = [json.loads(line) for line in extracted.stdout.splitlines()]
+    assert len(rows) > 3
+    db = tmp_path / "q.db"
+    assert runner.invoke(cli, ["ingest", str(path), "--db", str(db)]).exit_code == 0
+    with Store(db) as store:
+        [stored_text] = [r[0] for r in store.db.execute("SELECT text FROM articles")]
+        assert stored_text == text  # no BOM, CRLF kept
+        exported = {r["quote_id"]: r["quote"] for r in store.rows(Filters())}
+    for row in rows:
+        assert " ... ".join(text[a:b] for a, b in row["content_spans"]) == row["content"]
+        assert exported[row["id"]] == row["content"]
+    shown = runner.invoke(cli, ["show", rows[0]["id"], "--db", str(db)])
+    assert shown.exit_code == 0 and " ".join(rows[0]["content"].split()) in " ".join(shown.stdout.split())
+    # Gold offsets are read the same way: the extraction scores perfectly against itself.
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text(json.dumps({"file": "bom.txt", "quotes": [{"content_spans": r["content_spans"]} for r in rows]}) + "\n")
+    scored = runner.invoke(cli, ["evaluate", str(gold), "--json"])
+    assert scored.exit_code == 0, scored.output
+    assert json.loads(scored.stdout)["exact"]["f1"] == 1.0

@@ -3,15 +3,20 @@ but gave no quote, reported instead of lost."""
 
 from __future__ import annotations
 
+import functools
+import re
 from pathlib import Path
 
 from click.testing import CliRunner
 
+import quotes.api as api
 from quotes.api import extract_articles
 from quotes.cli import cli
 from quotes.errors import InputError
 from quotes.ingest import ingest, looks_quoted
+from quotes.marks import find_regions
 from quotes.records import Article
+from quotes.segments import segments
 
 SHORT = 'The minister said "we will win the vote on Monday."\n'
 LONG = "The mayor said the bridge would reopen in May. " * 60
@@ -85,3 +90,54 @@ def test_dense_paragraphs_leave_prose_alone() -> None:
     prose = ' '.join(f'"Line {i} of the transcript," she said.' for i in range(30))  # 60 marks, 210 words
     marks = "\u201c\u201d " * 30
     assert dense_paragraphs(prose + "\n" + marks) == [(len(prose) + 1, len(prose) + 1 + len(marks))]
+
+
+CORPORA = Path(__file__).resolve().parent.parent / "corpora"
+
+
+def _corpora_as_one_text() -> str:
+    return "\n\n".join(p.read_text(encoding="utf-8").strip() for p in sorted(CORPORA.glob("*.txt")))
+
+
+def test_runs_are_cut_at_line_starts_outside_quotations() -> None:
+    text = _corpora_as_one_text()
+    quoted = [(r.start, r.end) for r in find_regions(text)]
+    runs = segments(text, size=3000, context=500)
+    assert len(runs) > 5
+    assert runs[0].start == 0 and runs[-1].end == len(text)
+    for run, following in zip(runs, runs[1:]):
+        assert run.end == following.start  # the runs tile the text
+        assert following.start - run.start <= 3000
+        assert text[following.start - 1] == "\n"  # whole paragraphs: this text has many
+        assert not any(a < following.start < b for a, b in quoted)
+        assert following.start - 500 <= following.context_start <= following.start
+        # The context is whole paragraphs, or whole sentences of a paragraph longer than it.
+        assert text[following.context_start - 1] == "\n" or _after_sentence(text, following.context_start)
+
+
+def test_a_paragraph_longer_than_a_run_is_cut_after_a_sentence() -> None:
+    text = " ".join(_corpora_as_one_text().split())  # one line
+    runs = segments(text, size=3000, context=500)
+    assert len(runs) > 5
+    assert all(_after_sentence(text, run.start) for run in runs[1:])
+
+
+def _after_sentence(text: str, offset: int) -> bool:
+    return re.search(r"[.!?][\"\u201d\u2019)\]]*\s+$", text[max(0, offset - 8) : offset]) is not None
+
+
+def test_a_long_text_parsed_in_runs_gives_the_quotes_of_the_whole(nlp, monkeypatch) -> None:
+    text = _corpora_as_one_text()
+    article = Article.from_text(text)
+    [(_, whole)] = list(extract_articles([article]))
+    monkeypatch.setattr(api, "segments", functools.partial(segments, size=4000, context=1500))
+    [(_, in_runs)] = list(extract_articles([article]))
+    assert len(segments(text, size=4000)) > 5
+    # Every offset indexes the whole text: the run's own offsets were moved back into it.
+    by_spans = {q.content_spans: q for q in whole}
+    same = [q for q in in_runs if q.content_spans in by_spans]
+    assert all(q.content == by_spans[q.content_spans].content for q in same)
+    assert len({q.content_spans for q in in_runs}) == len(in_runs)  # none twice, from a context
+    assert len(same) >= 0.95 * len(whole) and len(in_runs) <= 1.05 * len(whole)
+    agree = sum(q.speaker == by_spans[q.content_spans].speaker for q in same)
+    assert agree >= 0.9 * len(same)
