@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import sys
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, NoReturn
@@ -20,7 +21,8 @@ from rich.text import Text
 from quotes.api import DEFAULT_MAX_CHARS, DEFAULT_MODEL, extract_articles
 from quotes.errors import InputError, QuotesError
 from quotes.read import read_paths
-from quotes.records import Article, Link, Quote
+from quotes.records import Article, Change, Link, Quote, Variant
+from quotes.text import match_text
 
 if TYPE_CHECKING:
     from rich.progress import Progress, Task, TaskID
@@ -595,6 +597,9 @@ def show(quote_id: str, db: str, around: int) -> None:
     if row["cluster_id"]:
         first = "this is the first appearance" if row["first_appearance"] else f"first: {row['first_date'] or '?'} {row['first_outlet'] or ''}"
         header.add_row("cluster", Text(f"{row['cluster_id']}: {_count(row['cluster_size'], 'appearance')}; {first}"))
+    if row.get("differs_from_first"):
+        changes = [f"{c['first'] or '∅'} → {c['this'] or '∅'}" for c in json.loads(row["changes"])]
+        header.add_row("misquote?", Text("words differ from the first appearance: " + "; ".join(changes), style="bold red"))
     header.add_row("id", Text(quote.id, style="dim"))
     stdout.print(header)
 
@@ -653,8 +658,9 @@ def export(output: str, output_format: str | None, text: str | None, db: str, **
 @click.option("--speaker", help="Only clusters whose speaker's name contains this.")
 @click.option("--limit", default=20, show_default=True, type=click.IntRange(0), help="How many clusters to show (0: all).")
 @click.option("--appearances", is_flag=True, help="List every appearance of each cluster.")
+@click.option("--variants", "show_variants", is_flag=True, help="List each cluster's wordings, the words changed from its first appearance highlighted.")
 @db_option
-def clusters(sort: str, min_size: int, speaker: str | None, limit: int, appearances: bool, db: str) -> None:
+def clusters(sort: str, min_size: int, speaker: str | None, limit: int, appearances: bool, show_variants: bool, db: str) -> None:
     """The same quote across articles and outlets: largest or most widespread first.
 
     Example: quotes clusters --sort spread --min-size 2 --appearances
@@ -664,7 +670,8 @@ def clusters(sort: str, min_size: int, speaker: str | None, limit: int, appearan
     try:
         with _open_store(db) as store:
             found = store.clusters(sort=sort, limit=limit or None, min_size=min_size, speaker=speaker)  # type: ignore[arg-type]
-            members = {c["id"]: list(store.rows(Filters(cluster=c["id"]))) for c in found} if appearances else {}
+            members = {c["id"]: list(store.rows(Filters(cluster=c["id"]))) for c in found} if appearances or show_variants else {}
+            wordings = {c["id"]: store.variants(c["id"]) for c in found} if show_variants else {}
     except QuotesError as error:
         _fail(error)
     if not found:
@@ -698,6 +705,36 @@ def clusters(sort: str, min_size: int, speaker: str | None, limit: int, appearan
                 _plain(row["speaker"]), _plain(_shorten(row["quote"], 140)), row["quote_id"],
             )
         stdout.print(listing)
+    for cluster in found if show_variants else []:
+        _print_variants(cluster, wordings[cluster["id"]], {row["quote_id"]: row for row in members[cluster["id"]]})
+
+
+def _print_variants(cluster: dict[str, object], wordings: tuple[Variant, ...], rows: dict[str, dict[str, object]]) -> None:
+    changed = sum(1 for v in wordings if v.changes)
+    title = f"cluster {cluster['id']}: {_count(len(wordings), 'wording')}, {changed} changed from the first appearance"
+    listing = Table(title=escape(title), title_justify="left", expand=True)
+    listing.add_column("first seen", no_wrap=True)
+    listing.add_column("outlet", style="magenta", ratio=1)
+    listing.add_column("seen", justify="right", no_wrap=True)
+    listing.add_column("wording", ratio=5)
+    listing.add_column("changes", ratio=3)
+    for number, variant in enumerate(wordings):
+        row = rows.get(variant.first_id, {})
+        when = str(row.get("date") or "")[:10] + (" [bold]first[/bold]" if number == 0 else "")
+        changes = Text("; ").join(
+            Text.assemble((c.first or "∅", "strike dim"), " → ", (c.this or "∅", "bold red")) for c in variant.changes
+        ) if variant.changes else Text("—" if number else "", style="dim")
+        listing.add_row(when, _plain(str(row.get("article_outlet") or "")), str(len(variant.ids)), _changes_marked(variant.text, variant.changes), changes)
+    stdout.print(listing)
+
+
+def _changes_marked(text: str, changes: tuple[Change, ...]) -> Text:
+    """The wording with the words it has in place of the first appearance's in bold red."""
+    marked = {w for c in changes for w in c.this.split()}
+    shown = Text()
+    for piece in re.split(r"(\w[\w'’-]*)", _shorten(text, 400)):
+        shown.append(piece, style="bold red" if piece and match_text(piece) in marked else "")
+    return shown
 
 
 @cli.command()

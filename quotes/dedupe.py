@@ -66,6 +66,7 @@ from quotes.errors import InputError
 from quotes.read import json_lines
 from quotes.records import Appearance, IndexedCluster, IndexState, QuoteCluster, Span, content_hash
 from quotes.text import match_text, preferred_spelling, same_speaker, speaker_key, spellings_by_key, unify_speakers
+from quotes.variants import variants
 
 __all__ = [
     "BatchClusters",
@@ -869,6 +870,7 @@ class ClusterIndex:
             outlets=tuple(outlets),
             first_date=dates[0] if dates else None,
             last_date=max(dates) if dates else None,
+            variants=variants(appearances),
         )
 
     def _canonical_text(self, members: list[int]) -> str:
@@ -949,6 +951,7 @@ def to_row(cluster: QuoteCluster) -> dict[str, Any]:
         "text": cluster.text,
         "speaker": cluster.speaker,
         "first": cluster.first,
+        "variants": [v.to_dict() for v in cluster.variants],
     }
 
 

@@ -197,6 +197,35 @@ class Appearance:
 
 
 @dataclass(frozen=True, slots=True)
+class Change:
+    """Words of a version that differ from the first appearance: ``first`` there, ``this`` here.
+
+    An insertion has ``first == ""``, a dropped word ``this == ""``.
+    """
+
+    first: str
+    this: str
+
+
+@dataclass(frozen=True, slots=True)
+class Variant:
+    """One wording of a cluster: its appearances, the earliest of them, its changes against the first appearance."""
+
+    ids: tuple[str, ...]
+    text: str
+    first_id: str
+    changes: tuple[Change, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "ids": list(self.ids),
+            "text": self.text,
+            "first_id": self.first_id,
+            "changes": [{"first": c.first, "this": c.this} for c in self.changes],
+        }
+
+
+@dataclass(frozen=True, slots=True)
 class QuoteCluster:
     """One utterance and every place it appeared."""
 
@@ -208,6 +237,7 @@ class QuoteCluster:
     outlets: tuple[str, ...] = ()  # distinct outlets, in order of first appearance
     first_date: str | None = None
     last_date: str | None = None
+    variants: tuple[Variant, ...] = ()  # its wordings, the first appearance's first (quotes.variants)
 
     @property
     def size(self) -> int:

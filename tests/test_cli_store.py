@@ -16,9 +16,11 @@ import pytest
 from click.testing import CliRunner
 
 from quotes import cli as cli_module
+from quotes.api import extract_articles
 from quotes.cli import cli
 from quotes.records import Article, Quote
 from quotes.store import EXPORT_COLUMNS, Filters, Store
+from quotes.text import match_text
 
 CORPORA = Path(__file__).resolve().parent.parent / "corpora"
 SAMPLES = ("sputnik-2018-10-08-kim-trump-summit.txt", "05_voa_trump-abe-hope-summit-2018-04-18.txt")
@@ -211,3 +213,41 @@ def test_offsets_of_a_file_with_a_byte_order_mark_index_the_text_without_it(nlp,
     scored = runner.invoke(cli, ["evaluate", str(gold), "--json"])
     assert scored.exit_code == 0, scored.output
     assert json.loads(scored.stdout)["exact"]["f1"] == 1.0
+
+
+def test_an_altered_copy_is_shown_as_differing_from_the_first_appearance(nlp, tmp_path: Path) -> None:
+    original = (CORPORA / SAMPLES[0]).read_text(encoding="utf-8")
+    [(_, found)] = extract_articles([Article.from_text(original)])
+    quote = next(q for q in found if q.type == "direct" and len(q.content.split()) >= 6)
+    words = quote.content.split()
+    altered_quote = " ".join([*words[:3], "not", *words[3:]])
+    start, end = quote.content_spans[0]
+    (tmp_path / "wire.txt").write_text(original, encoding="utf-8")
+    (tmp_path / "retyped.txt").write_text(_straight(original), encoding="utf-8")
+    (tmp_path / "altered.txt").write_text(original[:start] + altered_quote + original[end:], encoding="utf-8")
+    (tmp_path / "metadata.tsv").write_text(
+        "file\toutlet\tpublished\nwire.txt\tSputnik\t2018-10-08\nretyped.txt\tYonhap\t2018-10-09\naltered.txt\tDaily Blog\t2018-10-10\n",
+        encoding="utf-8",
+    )
+    db = tmp_path / "q.db"
+    runner = CliRunner()
+    assert runner.invoke(cli, ["ingest", str(tmp_path), "--db", str(db)]).exit_code == 0
+    with Store(db) as store:
+        rows = [r for r in store.rows(Filters()) if r["cluster_size"] == 3 and match_text(r["quote"]) in
+                {match_text(quote.content), match_text(altered_quote)}]
+    by_outlet = {r["article_outlet"]: r for r in rows}
+    assert set(by_outlet) == {"Sputnik", "Yonhap", "Daily Blog"}
+    assert not by_outlet["Sputnik"]["differs_from_first"] and not by_outlet["Yonhap"]["differs_from_first"]
+    assert by_outlet["Daily Blog"]["differs_from_first"]
+    assert json.loads(by_outlet["Daily Blog"]["changes"]) == [{"first": "", "this": "not"}]
+    listed = runner.invoke(cli, ["clusters", "--db", str(db), "--variants", "--min-size", "3"])
+    assert listed.exit_code == 0, listed.output
+    assert "2 wordings, 1 changed from the first appearance" in listed.stdout and "∅ → not" in listed.stdout
+    shown = runner.invoke(cli, ["show", by_outlet["Daily Blog"]["quote_id"], "--db", str(db)])
+    assert "words differ from the first appearance: ∅ → not" in shown.stdout
+    unchanged = runner.invoke(cli, ["show", by_outlet["Yonhap"]["quote_id"], "--db", str(db)])
+    assert "differ" not in unchanged.stdout
+
+
+def _straight(text: str) -> str:
+    return text.translate(str.maketrans({"\u201c": '"', "\u201d": '"', "\u2018": "'", "\u2019": "'"}))

@@ -413,7 +413,7 @@ def test_cli_dedupe_matches_the_library(tmp_path):
     assert result.exit_code == 0, result.output
     rows = [json.loads(line) for line in result.stdout.splitlines()]
     assert rows == [to_row(c) for c in dedupe(records)]
-    assert rows[0]["first"] == "kcna-1" and set(rows[0]) == {"cluster", "ids", "text", "speaker", "first"}
+    assert rows[0]["first"] == "kcna-1" and set(rows[0]) == {"cluster", "ids", "text", "speaker", "first", "variants"}
 
 
 def test_cli_dedupe_reports_bad_lines_and_keeps_the_others(tmp_path):

@@ -194,6 +194,7 @@ def warm(nlp):
 @example(text='"\n\n"We will win," Kim said.')  # a content piece (1, 1): empty (direct:ccomp)
 @example(text='"according to\u3000p hm \u201e.\u201c')  # a content piece (14, 14): empty (mixed:according-to)
 @example(text="Kim: ``We will win.''\u2009said")  # IndexError in quotes.attribute.mentions._speaker_beside_cue
+@example(text='"\xa0Kim said: "are we we" said ')  # ValueError: max() of no tokens in quotes.detect.cues (make fuzz)
 @given(text=texts())
 def test_every_span_indexes_non_blank_text(nlp, text: str) -> None:
     quotes = nlp(text)._.quotes

@@ -71,7 +71,7 @@ def cue_candidates(doc: Doc, lexicon: CueLexicon) -> Iterator[Candidate]:
             for following in complements[1:]:
                 # "told reporters that the missile North Korea fired | was new": the parser split one
                 # reported clause in two; the second piece goes on where the first stops.
-                if following.left_edge.i == max(t.i for t in tokens) + 1:
+                if tokens and following.left_edge.i == max(t.i for t in tokens) + 1:
                     tokens = tokens + list(following.subtree)
             content = token_spans(doc, tokens, exclude_leading_mark=True)
             if content:

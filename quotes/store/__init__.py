@@ -27,8 +27,9 @@ from pathlib import Path
 from typing import Any, Literal
 
 from quotes.errors import StoreError
-from quotes.records import Article, IndexedCluster, IndexState, Link, Quote, chain_text
+from quotes.records import Appearance, Article, IndexedCluster, IndexState, Link, Quote, Variant, chain_text
 from quotes.store.schema import EXPORT_COLUMNS, MIGRATIONS, SCHEMA_VERSION
+from quotes.variants import variants
 
 __all__ = [
     "DEFAULT_DB",
@@ -681,7 +682,7 @@ class Store:
         article = self.article(row["article_id"])
         assert article is not None  # quotes.article_id is a foreign key
         via = self.db.execute("SELECT * FROM via WHERE quote_id = ? ORDER BY position", (row["id"],)).fetchall()
-        return _quote_from_row(row, via), dict(flat), article
+        return _quote_from_row(row, via), self._with_changes(dict(flat), {}), article
 
     def _where(self, filters: Filters) -> tuple[list[str], list[Any]]:
         clauses: list[str] = []
@@ -741,11 +742,42 @@ class Store:
             cursor = self.db.execute(sql, params)
         except sqlite3.OperationalError as exc:
             raise StoreError(f"cannot search for {filters.text!r} ({exc})") from None
+        changes_by_cluster: dict[str, dict[str, list[dict[str, str]]]] = {}
         for row in cursor:
             data = dict(row)
             if data["first_appearance"] is not None:
                 data["first_appearance"] = bool(data["first_appearance"])
-            yield data
+            yield self._with_changes(data, changes_by_cluster)
+
+    def _with_changes(self, row: dict[str, Any], known: dict[str, dict[str, list[dict[str, str]]]]) -> dict[str, Any]:
+        changes = self._changes_in(row, known)
+        row["differs_from_first"] = bool(changes)
+        row["changes"] = json.dumps(changes, ensure_ascii=False) if changes else None
+        return row
+
+    def variants(self, cluster_id: str) -> tuple[Variant, ...]:
+        """The wordings of a stored cluster, the first appearance's first (see :mod:`quotes.variants`)."""
+        members = self.db.execute(
+            "SELECT quote_id, article_id, article_outlet, date, quote, first_appearance FROM quote_rows"
+            " WHERE cluster_id = ? ORDER BY first_appearance DESC, date IS NULL, date, article_seq, start",
+            [cluster_id],
+        ).fetchall()
+        return variants(
+            [Appearance(m["quote_id"], article_id=m["article_id"], outlet=m["article_outlet"], date=m["date"], text=m["quote"]) for m in members]
+        )
+
+    def _changes_in(self, row: dict[str, Any], known: dict[str, dict[str, list[dict[str, str]]]]) -> list[dict[str, str]]:
+        """A row's word changes against its cluster's first appearance, each cluster worked out once."""
+        cluster_id = row.get("cluster_id")
+        if not cluster_id or (row.get("cluster_size") or 0) < 2:
+            return []
+        if cluster_id not in known:
+            if len(known) > 10_000:  # rows come in date order, not by cluster: keep the memory bounded
+                known.clear()
+            known[cluster_id] = {
+                quote_id: [{"first": c.first, "this": c.this} for c in v.changes] for v in self.variants(cluster_id) for quote_id in v.ids
+            }
+        return known[cluster_id].get(row["quote_id"], [])
 
     def speakers(self, filters: Filters = Filters(), *, limit: int | None = 20) -> list[dict[str, Any]]:
         """Speakers by number of quotes, with the outlets that quoted them (most first)."""

@@ -23,6 +23,8 @@ EXPORT_COLUMNS = (
     "first_appearance",
     "first_date",
     "first_outlet",
+    "differs_from_first",  # its words differ from the cluster's first appearance (quotes.variants)
+    "changes",  # those changes, as JSON: [{"first": "words there", "this": "words here"}, ...]
 )
 
 _SCHEMA_1 = """
