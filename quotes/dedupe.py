@@ -16,7 +16,10 @@ The API, for callers (the store, the CLI, notebooks)::
         Rebuild an index from what a store holds, keeping its cluster ids.
     index.clusters() / index.cluster(id) / index.cluster_of(record_id)
     index.renamed -> {old cluster id: surviving id}
-        When a new record bridges two clusters they merge; the older keeps its id.
+        A new record that matches two clusters joins the one it fits best; they merge
+        (the older keeps its id) only when their longest versions, the new one included,
+        match each other: a whole statement joins two excerpts of it, a fragment quoted
+        in two different quotes never bridges them.
 
     cluster_batch(records, store, *, rebuild=None, forget=(), options=None) -> BatchClusters
         Incremental against an index kept in a store (quotes.store.Store): only
@@ -727,12 +730,29 @@ class ClusterIndex:
                 cluster_id = cluster_id_for(f"{record.id}|{self._next_number}")
             number = self._new_cluster(cluster_id)
         else:
-            number = matched[0]
-            for other in matched[1:]:
-                if self._compatible(self._clusters[number].speakers, self._clusters[other].speakers):
+            # It joins the utterance it fits best. Another one it matches is the same utterance only
+            # if their longest versions, this one included, match each other: the whole statement
+            # joins two excerpts of it, a fragment found in two different quotes does not.
+            number = matched[0] if len(matched) == 1 else max(matched, key=lambda n: (self._closeness(entry.key, n), -n))
+            self._join(number, position, entry)
+            for other in matched:
+                if other != number and self._same_utterance(number, other):
                     number = self._merge(number, other)
+            return position
         self._join(number, position, entry)
         return position
+
+    def _closeness(self, key: _Key, number: int) -> tuple[float, float]:
+        """How well a quote fits a cluster: the best place it fits in a version, then the closest version."""
+        reps = self._clusters[number].reps
+        return max(fuzz.partial_ratio(key.norm, rep.norm) for rep in reps), max(fuzz.ratio(key.norm, rep.norm) for rep in reps)
+
+    def _same_utterance(self, a: int, b: int) -> bool:
+        first, second = self._clusters[self._find(a)], self._clusters[self._find(b)]
+        if not self._compatible(first.speakers, second.speakers):
+            return False
+        longest = lambda cluster: max(cluster.reps, key=lambda k: len(k.tokens))  # noqa: E731
+        return _match(longest(first), longest(second), self.options)
 
     def _compatible(self, ours: set[str], theirs: Iterable[str | None]) -> bool:
         if not self.options.use_speakers:

@@ -474,3 +474,19 @@ def test_polnear_pairs_f1_and_negatives_merged(polnear, speakers):
     f1 = 2 * precision * recall / (precision + recall)
     assert f1 >= 0.92, (precision, recall)
     assert fp / sum(not p[2] for p in pairs) <= 0.05
+
+
+def test_a_fragment_of_two_different_quotes_joins_one_and_bridges_nothing():
+    # Issue 14: "will make America great again" is in both sentences; before, it merged them into one cluster.
+    rally = "We will make America great again, and we will start by bringing back the jobs they took"
+    rival = "He says he will make America great again, but he never says how he would pay for any of it"
+    slogan = "will make America great again"
+    records = [{"id": "rally", "text": rally}, {"id": "rival", "text": rival}, {"id": "slogan", "text": slogan}]
+    index = ClusterIndex()
+    ids = dict(zip(["rally", "rival", "slogan"], index.add(records), strict=True))
+    assert ids["rally"] != ids["rival"]
+    assert ids["slogan"] in (ids["rally"], ids["rival"]) and index.renamed == {}
+    # The batch run makes the same clusters.
+    assert sorted(sorted(a.quote_id for a in c.appearances) for c in dedupe(records)) == sorted(
+        sorted(a.quote_id for a in c.appearances) for c in index.clusters()
+    )
