@@ -14,7 +14,7 @@ closing mark only on the last) is one region with one piece per paragraph.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 
@@ -209,20 +209,32 @@ def find_regions(text: str) -> list[QuoteRegion]:
 
 
 def _outside(marks: list[_Mark], spans: list[Span]) -> list[_Mark]:
-    """The marks outside every span, by bisecting the spans' merged starts (not a scan per mark)."""
-    merged: list[list[int]] = []
-    for start, end in sorted(spans):
-        if merged and start <= merged[-1][1]:
-            merged[-1][1] = max(merged[-1][1], end)
-        else:
-            merged.append([start, end])
-    starts = [m[0] for m in merged]
-    kept = []
-    for mark in marks:
-        at = bisect_right(starts, mark.pos) - 1
-        if at < 0 or mark.pos >= merged[at][1]:
-            kept.append(mark)
-    return kept
+    """The marks outside every span, by bisection (not a scan per mark)."""
+    inside = SpanSet(spans)
+    return [mark for mark in marks if mark.pos not in inside]
+
+
+class SpanSet:
+    """Spans merged and sorted, so that "is this offset inside one?" is a bisection, not a scan."""
+
+    def __init__(self, spans: Iterable[Span]) -> None:
+        merged: list[list[int]] = []
+        for start, end in sorted(spans):
+            if merged and start <= merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], end)
+            else:
+                merged.append([start, end])
+        self._starts = [m[0] for m in merged]
+        self._ends = [m[1] for m in merged]
+
+    def __contains__(self, offset: int) -> bool:
+        at = bisect_right(self._starts, offset) - 1
+        return at >= 0 and offset < self._ends[at]
+
+    def meets(self, start: int, end: int) -> bool:
+        """Whether some span shares a character with [start, end)."""
+        at = bisect_left(self._starts, end) - 1  # the last span starting before the end
+        return at >= 0 and self._ends[at] > start
 
 
 def _strip_space(text: str, span: Span) -> Span:

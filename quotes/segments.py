@@ -17,8 +17,7 @@ import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
-from quotes.detect.detection import SpanSet
-from quotes.marks import find_regions
+from quotes.marks import SpanSet, find_regions
 
 SEGMENT_CHARS = 50_000
 CONTEXT_CHARS = 2_000

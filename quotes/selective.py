@@ -42,11 +42,10 @@ from spacy.tokens import Doc
 from spacy.util import minibatch
 
 import quotes.detect as detect_module
-from quotes.detect.detection import SpanSet
 from quotes.detect.headlines import colon_after_speaker
 from quotes.errors import ModelError
 from quotes.lexicon import CueLexicon
-from quotes.marks import find_regions
+from quotes.marks import SpanSet, find_regions
 
 # The components this path runs itself; any other component of a pipeline
 # (a user's own) is run afterwards on whole articles, in pipeline order.

@@ -37,7 +37,6 @@ from quotes.detect.detection import (
     OwnedSpans,
     RegionIndex,
     Relay,
-    SpanSet,
     doc_text,
     overlap,
     same_sentence,
@@ -48,7 +47,7 @@ from quotes.detect.quotations import SpeechCues, attach_region, combine, nicknam
 from quotes.detect.relays import fold_relays
 from quotes.detect.splits import merge_split_quotes, with_transcript_turns
 from quotes.lexicon import CueLexicon, cue_lexicon
-from quotes.marks import find_regions
+from quotes.marks import SpanSet, find_regions
 
 __all__ = [
     "DATELINE_RE",

@@ -8,9 +8,9 @@ from collections.abc import Iterator
 from spacy.tokens import Doc
 
 from quotes.detect.content import trim
-from quotes.detect.detection import SHORT_RULE, Detection, RegionIndex, SpanSet
+from quotes.detect.detection import SHORT_RULE, Detection, RegionIndex
 from quotes.lexicon import CueLexicon
-from quotes.marks import line_spans
+from quotes.marks import SpanSet, line_spans
 from quotes.records import Span
 
 
