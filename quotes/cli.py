@@ -685,6 +685,8 @@ def clusters(sort: str, min_size: int, speaker: str | None, limit: int, appearan
     table.add_column("quote", ratio=5)
     for cluster in found:
         first = f"{(cluster['first_date'] or '?')[:10]} {_shorten(cluster['first_outlet'] or '', 24)}".strip()
+        if cluster["repeats"]:
+            first += f"; said on {_count(len(cluster['repeats']), 'other occasion')} too"
         table.add_row(
             cluster["id"], f"{cluster['appearances']}/{cluster['articles']}/{cluster['outlets']}",
             _plain(first), _plain(cluster["speaker"], missing="unknown"), _plain(_shorten(cluster["text"], 160)),
@@ -765,14 +767,18 @@ def review(db: str, host: str, port: int, get_path: str | None) -> None:
 @click.option("--near", type=click.FloatRange(0, 100), default=None, help="Similarity (0-100) of near-identical quotes [default: 90].")
 @click.option("--containment", type=click.FloatRange(0, 1, min_open=True), default=None, help="Share of a fragment's words found in the longer quote [default: 0.875].")
 @click.option("--ignore-speakers", is_flag=True, help="Match on text alone, even when speakers differ.")
-def dedupe(path: str, near: float | None, containment: float | None, ignore_speakers: bool) -> None:
+@click.option("--occasion-days", type=click.IntRange(0), default=None, help="Days from a cluster's first date past which the same words are another occasion, linked as a repeat [default: 180].")
+@click.option("--ignore-dates", is_flag=True, help="One cluster for the same words whatever their dates (no occasions).")
+def dedupe(path: str, near: float | None, containment: float | None, ignore_speakers: bool, occasion_days: int | None, ignore_dates: bool) -> None:
     """Cluster quotes from anywhere (JSON Lines) into one row per utterance.
 
     Each input line is {"id", "text"} with optional "speaker", "outlet", "date"
     (ISO 8601), "article_id" and "spans"; the lines of `quotes extract --format
     jsonl` and `quotes export --format jsonl` are read as they are. Each output line is one cluster,
     largest first: {"cluster", "ids", "text" (the longest complete version),
-    "speaker", "first" (the id of the earliest appearance)}. Bad lines are
+    "speaker", "first" (the id of the earliest appearance), "variants" (its
+    wordings and the words each changed from the first appearance), "repeats"
+    (the clusters of the same words on other occasions)}. Bad lines are
     reported on stderr and skipped; the exit status is then 1.
 
     Example: quotes dedupe quotes.jsonl > clusters.jsonl
@@ -785,6 +791,10 @@ def dedupe(path: str, near: float | None, containment: float | None, ignore_spea
         changes["near"] = near
     if containment is not None:
         changes["containment"] = containment
+    if occasion_days is not None:
+        changes["occasion_days"] = occasion_days
+    if ignore_dates:
+        changes["occasion_days"] = None
     errors = 0
     records = []
     try:

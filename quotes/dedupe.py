@@ -188,6 +188,9 @@ def _as_record(item: RecordLike, position: int) -> DedupeRecord:
 
 # --- the pair decision ------------------------------------------------------------
 
+# Days from a cluster's first date past which the same words are another occasion (README).
+OCCASION_DAYS = 180
+
 
 @dataclass(frozen=True, slots=True)
 class MatchOptions:
@@ -211,6 +214,9 @@ class MatchOptions:
         overlap_words: two excerpts cut at different places merge when the end
             of one and the start of the other share this many words.
         use_speakers: never merge quotes whose resolved speakers differ.
+        occasion_days: the same words published more than this many days from a
+            cluster's first date are another occasion: a new cluster, linked to
+            that one as a repeat (``None``: dates are not used).
     """
 
     near: float = 90.0
@@ -220,8 +226,11 @@ class MatchOptions:
     speaker_fragment_words: int = 4
     overlap_words: int = 8
     use_speakers: bool = True
+    occasion_days: int | None = OCCASION_DAYS
 
     def __post_init__(self) -> None:
+        if self.occasion_days is not None and self.occasion_days < 0:
+            raise ValueError(f"occasion_days={self.occasion_days} is negative")
         if not 0 <= self.near <= 100:
             raise ValueError(f"near={self.near} is not a rapidfuzz score between 0 and 100")
         if not 0 < self.containment <= 1:
@@ -360,6 +369,8 @@ class _Cluster:
     members: list[int]
     reps: list[_Key]  # the longest distinct versions, compared with new quotes
     speakers: set[str]
+    date: str | None = None  # the occasion: its members' earliest date
+    repeats: set[str] = dataclasses.field(default_factory=set)  # clusters of its words on other occasions
 
 
 # A trigram held by more clusters than this is a stock phrase ("i dont think"):
@@ -394,11 +405,12 @@ class _Entry:
     key: _Key
     digest: int
     shingles: set[int]
+    date: str | None
 
     @classmethod
     def of(cls, record: DedupeRecord) -> _Entry:
         key = _Key.of(record.text, record.speaker)
-        return cls(key, _digest(key.norm), _shingles(key.tokens))
+        return cls(key, _digest(key.norm), _shingles(key.tokens), record.date[:10] if record.date else None)
 
 
 class IndexStore(Protocol):
@@ -611,7 +623,7 @@ class ClusterIndex:
                 continue
             self._parent[number] = number
             reps = [_Key(norm, norm.split(), speaker) for norm, speaker in stored.reps]
-            self._clusters[number] = _Cluster(stored.id, [], reps, set(stored.speakers))
+            self._clusters[number] = _Cluster(stored.id, [], reps, set(stored.speakers), stored.date, set(stored.repeats))
             self._by_cluster_id[stored.id] = number
 
     def _fetch(self, numbers: Iterable[int]) -> None:
@@ -650,6 +662,7 @@ class ClusterIndex:
         cluster = self._clusters[number]
         cluster.reps.clear()
         cluster.speakers.clear()
+        cluster.date = min((e.date for e in members if e.date), default=None)
         for entry in members:
             if entry.key.speaker:
                 cluster.speakers.add(entry.key.speaker)
@@ -662,7 +675,8 @@ class ClusterIndex:
         clusters: dict[int, IndexedCluster | None] = {}
         for number, cluster in self._clusters.items():
             now = IndexedCluster(
-                number, cluster.id, tuple(sorted(cluster.speakers)), tuple((k.norm, k.speaker) for k in cluster.reps)
+                number, cluster.id, tuple(sorted(cluster.speakers)), tuple((k.norm, k.speaker) for k in cluster.reps),
+                cluster.date, tuple(sorted(cluster.repeats)),
             )
             if since.clusters.get(number) != now:
                 clusters[number] = now
@@ -723,12 +737,13 @@ class ClusterIndex:
         if known is not None:
             return known
         position = self._keep_record(record, entry.key)
-        matched = self._matches(entry)
+        matched, repeated = self._matches(entry)
         if not matched:
             cluster_id = cluster_id_for(record.id)
             if cluster_id in self._by_cluster_id:  # a replaced article's quote, back with another text
                 cluster_id = cluster_id_for(f"{record.id}|{self._next_number}")
             number = self._new_cluster(cluster_id)
+            self._link_repeats(number, repeated)
         else:
             # It joins the utterance it fits best. Another one it matches is the same utterance only
             # if their longest versions, this one included, match each other: the whole statement
@@ -738,6 +753,7 @@ class ClusterIndex:
             for other in matched:
                 if other != number and self._same_utterance(number, other):
                     number = self._merge(number, other)
+            self._link_repeats(number, repeated)
             return position
         self._join(number, position, entry)
         return position
@@ -759,19 +775,19 @@ class ClusterIndex:
             return True
         return all(same_speaker(a, b) for a in ours for b in theirs)
 
-    def _matches(self, entry: _Entry) -> list[int]:
-        """Clusters the quote belongs to, best first."""
+    def _matches(self, entry: _Entry) -> tuple[list[int], list[int]]:
+        """Clusters the quote belongs to, best first; and those of its words on other occasions."""
         key = entry.key
         if not key.norm:
-            return []  # nothing left to match on ("…", "[sic]"): a cluster of its own
+            return [], []  # nothing left to match on ("…", "[sic]"): a cluster of its own
         speakers = [key.speaker] if key.speaker else []
         exact = self._exact.get(entry.digest)
         if exact is not None:
             root = self._find(exact)
             self._fetch([root])
             cluster = self._clusters.get(root)
-            if cluster is not None and self._compatible(cluster.speakers, speakers):
-                return [root]
+            if cluster is not None and self._compatible(cluster.speakers, speakers) and self._same_occasion(cluster, entry):
+                return [root], []
         self._fetch_postings(entry.shingles)
         hits: dict[int, int] = {}
         find = self._find
@@ -786,24 +802,42 @@ class ClusterIndex:
                 for number in {find(n) for n in posted}:
                     hits[number] = hits.get(number, 0) + 1
         if not hits:
-            return []
+            return [], []
         # Ties go to the older cluster, so the choice is the same however the index was loaded.
         ranked = sorted(hits, key=lambda n: (-hits[n], n))[:_MAX_CANDIDATES]
         self._fetch(ranked)
-        found = []
+        found, repeated = [], []
         for number in ranked:
             cluster = self._clusters.get(number)
             if cluster is None or not self._compatible(cluster.speakers, speakers):
                 continue
             if any(_match(key, rep, self.options) for rep in cluster.reps):
-                found.append(number)
-        return found
+                (found if self._same_occasion(cluster, entry) else repeated).append(number)
+        return found, repeated
+
+    def _same_occasion(self, cluster: _Cluster, entry: _Entry) -> bool:
+        """Whether a quote's date is near enough the cluster's first date (either unknown: it is)."""
+        window = self.options.occasion_days
+        if window is None or entry.date is None or cluster.date is None:
+            return True
+        return abs((_day(entry.date) - _day(cluster.date)).days) <= window
+
+    def _link_repeats(self, number: int, repeated: list[int]) -> None:
+        """The same words on other occasions: each cluster names the other as a repeat."""
+        cluster = self._clusters[self._find(number)]
+        for other in repeated:
+            other_cluster = self._clusters[self._find(other)]
+            if other_cluster is not cluster:
+                cluster.repeats.add(other_cluster.id)
+                other_cluster.repeats.add(cluster.id)
 
     def _join(self, number: int, position: int, entry: _Entry) -> None:
         number = self._find(number)
         cluster = self._clusters[number]
         cluster.members.append(position)
         self._record_cluster[position] = number
+        if entry.date and (cluster.date is None or entry.date < cluster.date):
+            cluster.date = entry.date
         key = entry.key
         if key.speaker:
             cluster.speakers.add(key.speaker)
@@ -852,6 +886,8 @@ class ClusterIndex:
         self._parent[newer] = older
         keep.members.extend(gone.members)
         keep.speakers |= gone.speakers
+        keep.date = min((d for d in (keep.date, gone.date) if d), default=None)
+        keep.repeats = (keep.repeats | gone.repeats) - {keep.id, gone.id}
         for rep in gone.reps:
             self._add_rep(keep, rep)
         del self._by_cluster_id[gone.id]
@@ -891,6 +927,7 @@ class ClusterIndex:
             first_date=dates[0] if dates else None,
             last_date=max(dates) if dates else None,
             variants=variants(appearances),
+            repeats=tuple(sorted({self._renamed.get(r, r) for r in cluster.repeats} - {cluster.id})),
         )
 
     def _canonical_text(self, members: list[int]) -> str:
@@ -905,6 +942,11 @@ class ClusterIndex:
 
 
 _BRACKET = re.compile(r"\[[^\]]*\]")
+
+
+@lru_cache(maxsize=1 << 12)
+def _day(iso: str) -> Date:
+    return Date.fromisoformat(iso)
 
 
 def _canonical_speaker(names: Iterable[str | None]) -> str | None:
@@ -972,6 +1014,7 @@ def to_row(cluster: QuoteCluster) -> dict[str, Any]:
         "speaker": cluster.speaker,
         "first": cluster.first,
         "variants": [v.to_dict() for v in cluster.variants],
+        "repeats": list(cluster.repeats),
     }
 
 

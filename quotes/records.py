@@ -238,6 +238,7 @@ class QuoteCluster:
     first_date: str | None = None
     last_date: str | None = None
     variants: tuple[Variant, ...] = ()  # its wordings, the first appearance's first (quotes.variants)
+    repeats: tuple[str, ...] = ()  # ids of clusters of the same words said on other occasions
 
     @property
     def size(self) -> int:
@@ -262,6 +263,8 @@ class IndexedCluster:
     id: str
     speakers: tuple[str, ...] = ()  # speaker keys of its members
     reps: tuple[tuple[str, str | None], ...] = ()  # (match text, speaker key) of its longest versions
+    date: str | None = None  # the occasion: the earliest publication date of its members (YYYY-MM-DD)
+    repeats: tuple[str, ...] = ()  # ids of the clusters of the same words on other occasions
 
 
 @dataclass(frozen=True, slots=True)

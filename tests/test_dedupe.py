@@ -413,7 +413,7 @@ def test_cli_dedupe_matches_the_library(tmp_path):
     assert result.exit_code == 0, result.output
     rows = [json.loads(line) for line in result.stdout.splitlines()]
     assert rows == [to_row(c) for c in dedupe(records)]
-    assert rows[0]["first"] == "kcna-1" and set(rows[0]) == {"cluster", "ids", "text", "speaker", "first", "variants"}
+    assert rows[0]["first"] == "kcna-1" and set(rows[0]) == {"cluster", "ids", "text", "speaker", "first", "variants", "repeats"}
 
 
 def test_cli_dedupe_reports_bad_lines_and_keeps_the_others(tmp_path):
@@ -490,3 +490,38 @@ def test_a_fragment_of_two_different_quotes_joins_one_and_bridges_nothing():
     assert sorted(sorted(a.quote_id for a in c.appearances) for c in dedupe(records)) == sorted(
         sorted(a.quote_id for a in c.appearances) for c in index.clusters()
     )
+
+
+STOCK_LINE = "We are going to build a wall, and Mexico is going to pay for the wall, believe me"
+
+
+def test_the_same_words_months_apart_are_another_occasion_linked_as_a_repeat():
+    records = [
+        {"id": "rally-feb", "text": STOCK_LINE, "speaker": "Donald Trump", "date": "2016-02-09"},
+        {"id": "wire-feb", "text": STOCK_LINE.upper(), "speaker": "Donald Trump", "date": "2016-02-11"},
+        {"id": "rally-aug", "text": STOCK_LINE + ".", "speaker": "Donald Trump", "date": "2016-08-31"},
+        {"id": "undated", "text": STOCK_LINE, "speaker": "Donald Trump"},
+    ]
+    index = ClusterIndex()
+    feb, wire, aug, undated = index.add(records)
+    assert feb == wire == undated != aug  # no date: no evidence of another occasion
+    assert index.cluster(aug).repeats == (feb,) and index.cluster(feb).repeats == (aug,)
+    # The batch run makes the same clusters, and its rows carry the link.
+    rows = {tuple(r["ids"]): r for r in map(to_row, dedupe(records))}
+    assert rows[("rally-aug",)]["repeats"] == [feb]
+    # A wider window, or none, makes one cluster of all four.
+    for options in (replace_options(occasion_days=365), replace_options(occasion_days=None)):
+        assert len(set(ClusterIndex(options=options).add(records))) == 1
+
+
+@pytest.mark.parametrize("size", [1, 2])
+def test_a_stored_index_keeps_occasions_and_repeats(tmp_path, size):
+    records = [
+        {"id": "rally-feb", "text": STOCK_LINE, "speaker": "Donald Trump", "date": "2016-02-09"},
+        {"id": "rally-aug", "text": STOCK_LINE, "speaker": "Donald Trump", "date": "2016-08-31"},
+        {"id": "wire-aug", "text": STOCK_LINE.lower(), "speaker": "Donald Trump", "date": "2016-09-01"},
+    ]
+    ids = _cluster_in_store(tmp_path / "q.db", [records[i : i + size] for i in range(0, len(records), size)])
+    assert ids["rally-feb"] != ids["rally-aug"] == ids["wire-aug"]
+    [(repeats,)] = store_rows(tmp_path / "q.db", "SELECT repeats FROM dedupe_clusters WHERE cluster_id = ?", ids["rally-feb"])
+    assert json.loads(repeats) == [ids["rally-aug"]]

@@ -205,6 +205,7 @@ def test_every_span_indexes_non_blank_text(nlp, text: str) -> None:
     assert again == quotes
 
 
+@example(text='"we" Kim Jong Un says, "we."\u2028- Tuesday ')  # a dash signature's cue on the line separator before the dash
 @given(text=texts())
 def test_jsonl_rows_round_trip(warm, text: str) -> None:
     article = Article.from_text(text)

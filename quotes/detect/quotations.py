@@ -304,7 +304,7 @@ def _governing_cue(span: SpacySpan, lexicon: CueLexicon) -> tuple[Token, list[Sp
     return None
 
 
-_DASH_SIGNATURE_RE = re.compile(r"[\s\u201d\"']*[\u2015\u2014\u2013-]\s*([A-Z][^\n]{1,60}?)\s*$")
+_DASH_SIGNATURE_RE = re.compile(r"[\s\u201d\"']*([\u2015\u2014\u2013-])\s*([A-Z][^\n]{1,60}?)\s*$")
 
 
 def _dash_signature(text: str, region: QuoteRegion) -> tuple[Span, Span] | None:
@@ -312,11 +312,9 @@ def _dash_signature(text: str, region: QuoteRegion) -> tuple[Span, Span] | None:
     line_end = text.find("\n", region.end)
     line_end = len(text) if line_end < 0 else line_end
     match = _DASH_SIGNATURE_RE.match(text, region.end, line_end)
-    if match is None or len(match.group(1).split()) > 8:
+    if match is None or len(match.group(2).split()) > 8:
         return None
-    dash_at = region.end + len(match.group()) - len(match.group().lstrip("\u201d\"' \t"))
-    dash = (dash_at, dash_at + 1)
-    return dash, (match.start(1), match.end(1))
+    return match.span(1), match.span(2)
 
 
 class SpeechCues:

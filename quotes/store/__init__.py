@@ -318,11 +318,14 @@ class Store:
         gone = [(n,) for n, c in changes.clusters.items() if c is None]
         self.db.executemany("DELETE FROM dedupe_clusters WHERE number = ?", gone)
         self.db.executemany(
-            "INSERT INTO dedupe_clusters (number, cluster_id, speakers, reps) VALUES (?, ?, ?, ?)"
+            "INSERT INTO dedupe_clusters (number, cluster_id, speakers, reps, date, repeats) VALUES (?, ?, ?, ?, ?, ?)"
             " ON CONFLICT(number) DO UPDATE SET cluster_id = excluded.cluster_id, speakers = excluded.speakers,"
-            " reps = excluded.reps",
+            " reps = excluded.reps, date = excluded.date, repeats = excluded.repeats",
             [
-                (n, c.id, json.dumps(c.speakers, ensure_ascii=False), json.dumps(c.reps, ensure_ascii=False))
+                (
+                    n, c.id, json.dumps(c.speakers, ensure_ascii=False), json.dumps(c.reps, ensure_ascii=False),
+                    c.date, json.dumps(c.repeats),
+                )
                 for n, c in changes.clusters.items()
                 if c is not None
             ],
@@ -820,11 +823,15 @@ class Store:
             clauses.append("s.name LIKE ?")
             params.append(f"%{speaker}%")
         sql = (
-            "SELECT c.*, s.name AS speaker, o.name AS first_outlet FROM clusters c"
+            "SELECT c.*, s.name AS speaker, o.name AS first_outlet,"
+            " (SELECT d.repeats FROM dedupe_clusters d WHERE d.cluster_id = c.id) AS repeats FROM clusters c"
             " LEFT JOIN speakers s ON s.id = c.speaker_id LEFT JOIN outlets o ON o.id = c.first_outlet_id"
             f" WHERE {' AND '.join(clauses)} ORDER BY {order}" + (" LIMIT ?" if limit is not None else "")
         )
-        return [dict(r) for r in self.db.execute(sql, [*params, *([limit] if limit is not None else [])])]
+        found = [dict(r) for r in self.db.execute(sql, [*params, *([limit] if limit is not None else [])])]
+        for cluster in found:  # the clusters of the same words on other occasions (quotes.dedupe)
+            cluster["repeats"] = json.loads(cluster["repeats"] or "[]")
+        return found
 
     def summary(self) -> dict[str, Any]:
         """Counts of everything stored, for the end of an ingest and `make demo`."""
@@ -867,12 +874,15 @@ _QUOTE_WITH_ARTICLE = (
 )
 
 
-_SELECT_INDEXED = "SELECT number, cluster_id, speakers, reps FROM dedupe_clusters"
+_SELECT_INDEXED = "SELECT number, cluster_id, speakers, reps, date, repeats FROM dedupe_clusters"
 
 
 def _indexed_cluster(row: sqlite3.Row) -> IndexedCluster:
     speakers, reps = json.loads(row["speakers"]), json.loads(row["reps"])
-    return IndexedCluster(row["number"], row["cluster_id"], tuple(speakers), tuple((norm, key) for norm, key in reps))
+    return IndexedCluster(
+        row["number"], row["cluster_id"], tuple(speakers), tuple((norm, key) for norm, key in reps),
+        row["date"], tuple(json.loads(row["repeats"])),
+    )
 
 
 def _article_from_row(row: sqlite3.Row, *, prefix: str = "") -> Article:

@@ -267,11 +267,19 @@ LEFT JOIN clusters c ON c.id = q.cluster_id
 LEFT JOIN outlets fo ON fo.id = c.first_outlet_id;
 """
 
+# The deduplicator's clusters are occasions (quotes.dedupe.MatchOptions.occasion_days): each keeps
+# its first date, and the clusters of the same words on other occasions.
+_SCHEMA_5 = """
+ALTER TABLE dedupe_clusters ADD COLUMN date TEXT;
+ALTER TABLE dedupe_clusters ADD COLUMN repeats TEXT NOT NULL DEFAULT '[]';
+"""
+
 # (version, name, script). Append only: a released migration never changes.
 MIGRATIONS: tuple[tuple[int, str, str], ...] = (
     (1, "articles, quotes, speakers, outlets, clusters, fts", _SCHEMA_1),
     (2, "index on article numbers", _SCHEMA_2),
     (3, "deduplication index, speaker spelling counts, article dating index", _SCHEMA_3),
     (4, "relay chains", _SCHEMA_4),
+    (5, "occasions: cluster dates and repeats", _SCHEMA_5),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
