@@ -509,6 +509,7 @@ class ClusterIndex:
         self.options = options or DEFAULT_OPTIONS
         self._records: list[DedupeRecord] = []
         self._words: list[int] = []  # words per record, for the canonical text
+        self._digests: list[int] = []  # digest of each record's match text: its wording, for the variants
         self._record_cluster: list[int] = []  # cluster number per record (resolve with _find)
         self._by_id: dict[str, int] = {}
         # Cluster numbers are given in founding order; a number merged away points to its survivor.
@@ -715,10 +716,11 @@ class ClusterIndex:
         self._by_cluster_id[cluster_id] = number
         return number
 
-    def _keep_record(self, record: DedupeRecord, key: _Key) -> int:
+    def _keep_record(self, record: DedupeRecord, entry: _Entry) -> int:
         position = len(self._records)
         self._records.append(record)
-        self._words.append(len(key.tokens))
+        self._words.append(len(entry.key.tokens))
+        self._digests.append(entry.digest)
         self._record_cluster.append(-1)
         self._by_id[record.id] = position
         return position
@@ -730,13 +732,13 @@ class ClusterIndex:
             number = self._by_cluster_id.get(cluster_id)
             if number is None:
                 number = self._new_cluster(cluster_id)
-            self._join(number, self._keep_record(record, entry.key), entry)
+            self._join(number, self._keep_record(record, entry), entry)
 
     def _add(self, record: DedupeRecord, entry: _Entry) -> int:
         known = self._by_id.get(record.id)
         if known is not None:
             return known
-        position = self._keep_record(record, entry.key)
+        position = self._keep_record(record, entry)
         matched, repeated = self._matches(entry)
         if not matched:
             cluster_id = cluster_id_for(record.id)
@@ -926,7 +928,7 @@ class ClusterIndex:
             outlets=tuple(outlets),
             first_date=dates[0] if dates else None,
             last_date=max(dates) if dates else None,
-            variants=variants(appearances),
+            variants=variants(appearances, wordings=[self._digests[p] for p in members]),
             repeats=tuple(sorted({self._renamed.get(r, r) for r in cluster.repeats} - {cluster.id})),
         )
 

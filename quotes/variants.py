@@ -17,7 +17,7 @@ changes are the differences *inside* the stretch both cover:
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
@@ -84,18 +84,20 @@ def _words(tokens: Sequence[str | None]) -> str:
     return " ".join(t for t in tokens if t is not None)
 
 
-def variants(appearances: Sequence[Appearance]) -> tuple[Variant, ...]:
+def variants(appearances: Sequence[Appearance], *, wordings: Sequence[Hashable] | None = None) -> tuple[Variant, ...]:
     """The wordings of a cluster's appearances (given first appearance first), each with its changes.
 
     The first wording is the first appearance's own and has no changes; every other wording
     lists its appearances in the order given, names the earliest (``first_id``: the article
     that introduced it) and its word-level changes against the first appearance.
+    ``wordings`` are the appearances' match keys (or digests of them) when the caller has them.
     """
     if not appearances:
         return ()
-    groups: dict[str, list[Appearance]] = {}
-    for appearance in appearances:
-        groups.setdefault(match_text(appearance.text or ""), []).append(appearance)
+    keys = wordings if wordings is not None else [match_text(a.text or "") for a in appearances]
+    groups: dict[Hashable, list[Appearance]] = {}
+    for appearance, key in zip(appearances, keys, strict=True):
+        groups.setdefault(key, []).append(appearance)
     # Aligned only when there is something to align: most clusters have one wording.
     original = _wording(appearances[0].text or "") if len(groups) > 1 else None
     return tuple(
