@@ -767,7 +767,7 @@ def review(db: str, host: str, port: int, get_path: str | None) -> None:
 @click.option("--near", type=click.FloatRange(0, 100), default=None, help="Similarity (0-100) of near-identical quotes [default: 90].")
 @click.option("--containment", type=click.FloatRange(0, 1, min_open=True), default=None, help="Share of a fragment's words found in the longer quote [default: 0.875].")
 @click.option("--ignore-speakers", is_flag=True, help="Match on text alone, even when speakers differ.")
-@click.option("--occasion-days", type=click.IntRange(0), default=None, help="Days from a cluster's first date past which the same words are another occasion, linked as a repeat [default: 180].")
+@click.option("--occasion-days", type=click.IntRange(0), default=None, help="Days from a cluster's first date past which the same words are another occasion, linked as a repeat [default: 180; 30 for a phrase under five words].")
 @click.option("--ignore-dates", is_flag=True, help="One cluster for the same words whatever their dates (no occasions).")
 def dedupe(path: str, near: float | None, containment: float | None, ignore_speakers: bool, occasion_days: int | None, ignore_dates: bool) -> None:
     """Cluster quotes from anywhere (JSON Lines) into one row per utterance.
@@ -794,7 +794,7 @@ def dedupe(path: str, near: float | None, containment: float | None, ignore_spea
     if occasion_days is not None:
         changes["occasion_days"] = occasion_days
     if ignore_dates:
-        changes["occasion_days"] = None
+        changes["occasion_days"] = changes["phrase_occasion_days"] = None
     errors = 0
     records = []
     try:

@@ -274,11 +274,38 @@ def is_direct(text: str, content: Iterable[Span], quoted: Iterable[Span]) -> boo
     return not words or (len(words) == 1 and words[0].lower() in CONNECTIVES)
 
 
+def speaker_words(text: str) -> str:
+    """The words of a quote that are the speaker's own: the quoted parts of a paraphrase, else all of it.
+
+    In 'he called it "a disgrace" and left' the reporter chose every word but "a disgrace";
+    two reports share the utterance only as far as they share those. A text that opens
+    with a quotation mark, or has none (or only single ones), is returned as it is.
+
+    Example:
+        >>> speaker_words('that he found Trump to be "very charming," and left')
+        'very charming,'
+    """
+    marks = [m.start() for m in _ANY_MARK_RE.finditer(text) if not _IN_WORD.match(text, max(0, m.start() - 1))]
+    # No marks but apostrophes, or a text that opens with one (a quotation: marks inside
+    # it quote someone else), is all the speaker's; the common cases, at no parse.
+    if not marks or not _WORD_RE.search(text, 0, marks[0]):
+        return text
+    whole = [(0, len(text))]
+    regions = find_regions(text)
+    # Single marks alone are most often a quotation inside a direct quote whose own marks
+    # are off ("Holding back the ‘war games’ was my request"): those words are not its part.
+    pieces = [piece for region in regions if region.family == DOUBLE for piece in region.pieces]
+    if not pieces or is_direct(text, whole, pieces):
+        return text
+    return " ".join(text[a:b] for a, b in pieces)
+
+
 # A paragraph with this many quotation marks, and more marks than words, is no prose: pairing
 # its marks is all the reading it gets (a parse of it would cost minutes and find nothing).
 DENSE_MIN_MARKS = 50
 _ANY_MARK_RE = re.compile("[\"\u201c\u201d\u201e\u201f\u00ab\u00bb\u2018\u2019\u201a'`]")
 _WORD_RE = re.compile(r"\w+")
+_IN_WORD = re.compile(r"\w['\u2019]\w")  # an apostrophe: don't, Clinton's
 
 
 def dense_paragraphs(text: str) -> list[Span]:

@@ -21,6 +21,7 @@ from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
+from quotes.marks import speaker_words
 from quotes.records import Appearance, Change, Variant
 from quotes.text import match_text
 
@@ -84,28 +85,36 @@ def _words(tokens: Sequence[str | None]) -> str:
     return " ".join(t for t in tokens if t is not None)
 
 
-def variants(appearances: Sequence[Appearance], *, wordings: Sequence[Hashable] | None = None) -> tuple[Variant, ...]:
+def variants(
+    appearances: Sequence[Appearance],
+    *,
+    wordings: Sequence[Hashable] | None = None,
+    compared: Sequence[str] | None = None,
+) -> tuple[Variant, ...]:
     """The wordings of a cluster's appearances (given first appearance first), each with its changes.
 
     The first wording is the first appearance's own and has no changes; every other wording
     lists its appearances in the order given, names the earliest (``first_id``: the article
     that introduced it) and its word-level changes against the first appearance.
-    ``wordings`` are the appearances' match keys (or digests of them) when the caller has them.
+    Appearances are compared on the speaker's words (:func:`quotes.marks.speaker_words`: in a
+    paraphrase, only its quoted parts), or on ``compared`` when the caller has them;
+    ``wordings`` are the match keys of those (or digests of them).
     """
     if not appearances:
         return ()
-    keys = wordings if wordings is not None else [match_text(a.text or "") for a in appearances]
-    groups: dict[Hashable, list[Appearance]] = {}
-    for appearance, key in zip(appearances, keys, strict=True):
-        groups.setdefault(key, []).append(appearance)
+    texts = compared if compared is not None else [speaker_words(a.text or "") for a in appearances]
+    keys = wordings if wordings is not None else [match_text(t) for t in texts]
+    groups: dict[Hashable, list[int]] = {}
+    for n, key in enumerate(keys):
+        groups.setdefault(key, []).append(n)
     # Aligned only when there is something to align: most clusters have one wording.
-    original = _wording(appearances[0].text or "") if len(groups) > 1 else None
+    original = _wording(texts[0]) if len(groups) > 1 else None
     return tuple(
         Variant(
-            ids=tuple(a.quote_id for a in members),
-            text=members[0].text or "",
-            first_id=members[0].quote_id,
-            changes=_changes(original, _wording(members[0].text or "")) if original and n else (),
+            ids=tuple(appearances[i].quote_id for i in members),
+            text=appearances[members[0]].text or "",
+            first_id=appearances[members[0]].quote_id,
+            changes=_changes(original, _wording(texts[members[0]])) if original and n else (),
         )
         for n, members in enumerate(groups.values())
     )

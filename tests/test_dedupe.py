@@ -7,9 +7,9 @@ statements. PolNeAR text is only read at run time (the ``polnear`` fixture).
 
 from __future__ import annotations
 
-import csv
 import json
 import random
+import sys
 from pathlib import Path
 
 import pytest
@@ -32,7 +32,9 @@ from quotes.store import Store
 from quotes.text import speaker_key
 
 ROOT = Path(__file__).resolve().parent.parent
-PAIRS = ROOT / "tests" / "data" / "dedupe_pairs.tsv"
+# The judged sets and their scoring live with the benchmark that prints them.
+sys.path.insert(0, str(ROOT / "benchmarks"))
+import dedupe_pairs  # noqa: E402
 
 KCNA = (
     "The Supreme Leader expressed his will and conviction that a great progress would surely be made in "
@@ -370,7 +372,7 @@ def test_stored_index_rebuilds_clusters_whose_members_leave(tmp_path):
 
 
 def _digest_of(text: str) -> int:
-    from quotes.dedupe import _Entry
+    from quotes.dedupe.index import _Entry
 
     return _Entry.of(DedupeRecord(id="x", text=text)).digest
 
@@ -383,8 +385,8 @@ def store_rows(path: Path, sql: str, *params: object) -> list[tuple]:
 @pytest.mark.polnear
 def test_stored_index_decides_as_one_index_in_memory_on_polnear_pairs(polnear, tmp_path):
     records = []
-    for i, (a, b, _, speaker_a, speaker_b) in enumerate(_polnear_pairs(polnear)):
-        records += [{"id": f"{i}a", "text": a, "speaker": speaker_a}, {"id": f"{i}b", "text": b, "speaker": speaker_b}]
+    for i, p in enumerate(dedupe_pairs.load_pairs(polnear, dedupe_pairs.PAIRS)):
+        records += [{"id": f"{i}a", "text": p.a, "speaker": p.speaker_a}, {"id": f"{i}b", "text": p.b, "speaker": p.speaker_b}]
     random.Random(5).shuffle(records)
     expected = ClusterIndex().add(records)
     ids = _cluster_in_store(tmp_path / "q.db", [records[i : i + 16] for i in range(0, len(records), 16)])
@@ -445,35 +447,29 @@ def test_cli_dedupe_reads_stdin():
 # --- PolNeAR: hand-labelled cross-article pairs ---------------------------------------------
 
 
-def _polnear_pairs(root):
-    texts: dict[str, str] = {}
-
-    def quote(name, start, end):
-        if name not in texts:
-            texts[name] = (root / "train" / "text" / f"{name}.txt").read_text(encoding="utf-8")
-        return texts[name][int(start) : int(end)]
-
-    lines = [x for x in PAIRS.read_text(encoding="utf-8").splitlines() if x and not x.startswith("#")]
-    for row in csv.DictReader(lines, delimiter="\t"):
-        yield (quote(row["file_a"], row["start_a"], row["end_a"]), quote(row["file_b"], row["start_b"], row["end_b"]),
-               row["label"] == "1", row["speaker_a"] or None, row["speaker_b"] or None)
+@pytest.mark.polnear
+@pytest.mark.parametrize("speakers", [False, True], ids=["text-only", "speakers"])
+def test_polnear_pairs_f1_and_negatives_merged(polnear, speakers):
+    pairs = dedupe_pairs.load_pairs(polnear, dedupe_pairs.PAIRS)
+    assert sum(p.label for p in pairs) >= 60 and sum(not p.label for p in pairs) >= 60
+    scores = dedupe_pairs.scores(pairs, dedupe_pairs.pair_predictions(pairs, MatchOptions(), speakers=speakers))
+    assert scores["f1"] >= 0.92, scores
+    assert scores["negatives_merged"] <= 0.05 * scores["negatives"]
 
 
 @pytest.mark.polnear
 @pytest.mark.parametrize("speakers", [False, True], ids=["text-only", "speakers"])
-def test_polnear_pairs_f1_and_negatives_merged(polnear, speakers):
-    pairs = list(_polnear_pairs(polnear))
-    assert sum(p[2] for p in pairs) >= 60 and sum(not p[2] for p in pairs) >= 60
-    tp = fp = fn = 0
-    for a, b, label, speaker_a, speaker_b in pairs:
-        merged = same_utterance(a, b, speaker_a=speaker_a if speakers else None, speaker_b=speaker_b if speakers else None)
-        tp += label and merged
-        fp += merged and not label
-        fn += label and not merged
-    precision, recall = tp / (tp + fp), tp / (tp + fn)
-    f1 = 2 * precision * recall / (precision + recall)
-    assert f1 >= 0.92, (precision, recall)
-    assert fp / sum(not p[2] for p in pairs) <= 0.05
+def test_polnear_occasions_look_alikes_and_repeats_stay_apart(polnear, speakers):
+    # Issue 14: a repeat (the same words on another occasion) and a different utterance must
+    # not share a cluster. The code before the issue merged 11 of the 94 text-only and 4 with
+    # speakers, at F1 0.660 / 0.698; this pins where it stands now (8 and 3, F1 0.710 / 0.750).
+    pairs = dedupe_pairs.load_pairs(polnear, dedupe_pairs.OCCASIONS)
+    assert sum(p.kind == "repeat" for p in pairs) >= 20 and sum(p.kind == "different" for p in pairs) >= 60
+    by_hand = dedupe_pairs.hand_speakers(pairs) if speakers else None
+    merged, _ = dedupe_pairs.cluster_predictions(pairs, polnear, MatchOptions(), by_hand)
+    scores = dedupe_pairs.scores(pairs, merged)
+    assert scores["negatives_merged"] <= (3 if speakers else 8), scores
+    assert scores["f1"] >= (0.745 if speakers else 0.705), scores
 
 
 def test_a_fragment_of_two_different_quotes_joins_one_and_bridges_nothing():
@@ -525,3 +521,66 @@ def test_a_stored_index_keeps_occasions_and_repeats(tmp_path, size):
     assert ids["rally-feb"] != ids["rally-aug"] == ids["wire-aug"]
     [(repeats,)] = store_rows(tmp_path / "q.db", "SELECT repeats FROM dedupe_clusters WHERE cluster_id = ?", ids["rally-feb"])
     assert json.loads(repeats) == [ids["rally-aug"]]
+
+
+def test_a_paraphrase_is_matched_on_its_quoted_words():
+    # The reporter's words around a quoted part are no evidence of one utterance.
+    a = 'She criticised his record on trade, including the North American Free Trade Agreement, "a disaster"'
+    b = 'He defended his record on trade, including the North American Free Trade Agreement, as "the best deal"'
+    assert not same_utterance(a, b)
+    # The same quoted words under two frames are.
+    assert same_utterance('he found the senator to be "very charming, very smart"', 'that the senator was "very charming, very smart."')
+    # A direct quote without its marks keeps a quotation inside it as its own words.
+    assert same_utterance(
+        "Holding back the ‘war games’ during the negotiations was my request, because they are very expensive",
+        "“Holding back the ‘war games’ during the negotiations was my request,”",
+    )
+
+
+def test_a_short_quote_with_one_word_changed_is_another_statement():
+    assert not same_utterance("Wall Street does more to help the economy", "that Wall Street does more to hurt the economy than help it")
+    assert same_utterance("Wall Street does more to hurt the economy", "that Wall Street does more to hurt the economy than help it")
+    # From ten words on, a changed word is a version of the same quote (the misquote check shows it).
+    assert same_utterance(
+        "We are ready to engage immediately in negotiations with the United States on the nuclear issue",
+        "We are not ready to engage immediately in negotiations with the United States on the nuclear issue",
+    )
+
+
+def test_a_short_phrase_weeks_apart_is_a_repeat_and_a_sentence_months_apart_a_requote():
+    chant = "Lock her up!"
+    line = "I did not send or receive any classified material on my personal email account, period"
+    records = [
+        {"id": "chant-july", "text": chant, "date": "2016-07-19"},
+        {"id": "chant-july-next-day", "text": f"“{chant}”", "date": "2016-07-20"},
+        {"id": "chant-october", "text": chant, "date": "2016-10-09"},
+        {"id": "line-march", "text": line, "date": "2016-03-01"},
+        {"id": "line-july", "text": line.upper(), "date": "2016-07-05"},
+    ]
+    ids = dict(zip([r["id"] for r in records], ClusterIndex().add(records), strict=True))
+    assert ids["chant-july"] == ids["chant-july-next-day"] != ids["chant-october"]
+    assert ids["line-march"] == ids["line-july"]  # 126 days: within occasion_days (180)
+
+
+def test_a_direct_quote_is_matched_on_all_its_words():
+    from quotes.records import Quote
+
+    # A direct quote's content comes without its own marks: a quotation inside it is part of it.
+    content = 'Holding back the "war games" during the negotiations was my request because they are very expensive'
+    quote = Quote(article_id="a1", content=content, content_spans=((10, 10 + len(content)),), type="direct")
+    assert DedupeRecord.from_quote(quote).own_words == content
+    assert DedupeRecord.from_dict({"id": "1", "text": content, "type": "direct"}).own_words == content
+    # Without the type it reads as a paraphrase with a quoted part.
+    assert DedupeRecord.from_dict({"id": "1", "text": content}).own_words == "war games"
+
+
+def test_cli_dedupe_ignore_dates_makes_one_cluster_of_a_chant_months_apart():
+    lines = "".join(
+        json.dumps({"id": id_, "text": "Lock her up!", "date": date}) + "\n"
+        for id_, date in (("july", "2016-07-19"), ("october", "2016-10-09"))
+    )
+    by_date = CliRunner().invoke(cli, ["dedupe", "-"], input=lines)
+    ignoring = CliRunner().invoke(cli, ["dedupe", "--ignore-dates", "-"], input=lines)
+    assert by_date.exit_code == ignoring.exit_code == 0
+    assert sorted(json.loads(line)["ids"] for line in by_date.stdout.splitlines()) == [["july"], ["october"]]
+    assert [json.loads(line)["ids"] for line in ignoring.stdout.splitlines()] == [["july", "october"]]

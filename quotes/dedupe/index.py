@@ -1,54 +1,4 @@
-"""The deduplicator: one cluster per utterance, with every place it appeared.
-
-The API, for callers (the store, the CLI, notebooks)::
-
-    dedupe(records, *, options=None) -> list[QuoteCluster]
-        Batch: cluster quotes from anywhere. ``records`` are dicts or
-        DedupeRecord objects with ``id`` and ``text``, and optional
-        ``speaker``, ``outlet``, ``date`` (ISO 8601), ``article_id``, ``spans``.
-        Clusters come largest first.
-
-    index = ClusterIndex(options=None)
-    index.add(records) -> list[str]
-        Incremental: each record's cluster id, in input order. New records
-        join existing clusters; nothing already indexed is compared again.
-    ClusterIndex.from_assignments([(record, cluster_id), ...])
-        Rebuild an index from what a store holds, keeping its cluster ids.
-    index.clusters() / index.cluster(id) / index.cluster_of(record_id)
-    index.renamed -> {old cluster id: surviving id}
-        A new record that matches two clusters joins the one it fits best; they merge
-        (the older keeps its id) only when their longest versions, the new one included,
-        match each other: a whole statement joins two excerpts of it, a fragment quoted
-        in two different quotes never bridges them.
-
-    cluster_batch(records, store, *, rebuild=None, forget=(), options=None) -> BatchClusters
-        Incremental against an index kept in a store (quotes.store.Store): only
-        what the batch can touch is loaded, and the changes are handed back
-        for the store to write with the batch (what ``quotes ingest`` does).
-    index_assignments([(record, cluster_id), ...], store) -> IndexState
-        The stored-index counterpart of ``from_assignments``.
-
-    same_utterance(a, b, *, speaker_a=None, speaker_b=None, options=None) -> bool
-        The pair decision the clusters are built from.
-
-    speaker_key(name), same_speaker(a, b), unify_speakers(names)   (from quotes.text)
-
-A cluster id is derived from the id of the record that founded the cluster
-(:func:`cluster_id_for`), so it is stable: adding records never changes the id
-of a cluster they join. ``dedupe`` adds records in publication-date order, so
-the founder is the first appearance and a batch run gives the ids an
-incremental one would.
-
-How it scales: each quote's word trigrams are looked up in an inverted index
-that maps a trigram to the clusters (not the quotes) holding it, so a line
-quoted a thousand times costs one posting, and only the few clusters that
-share trigrams with a new quote are compared with rapidfuzz. The work grows
-linearly with the number of quotes (see ``benchmarks/dedupe_million.py``).
-The index of an archive too large to hold in memory lives in the store, and
-``cluster_batch`` reads per batch only what its quotes touch (the entries of
-their texts, the postings of their trigrams, the clusters compared with):
-what one index holding everything would consult.
-"""
+"""The clusters: an index of quotes by word trigrams that grows one record at a time."""
 
 from __future__ import annotations
 
@@ -56,306 +6,21 @@ import dataclasses
 import hashlib
 import re
 import zlib
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date as Date
-from difflib import SequenceMatcher
 from functools import lru_cache
-from typing import Any, Protocol, Union
+from typing import Protocol
 
 from rapidfuzz import fuzz
 
-from quotes.errors import InputError
-from quotes.read import json_lines
-from quotes.records import Appearance, IndexedCluster, IndexState, QuoteCluster, Span, content_hash
-from quotes.text import match_text, preferred_spelling, same_speaker, speaker_key, spellings_by_key, unify_speakers
+from quotes.dedupe.match import DEFAULT_OPTIONS, MatchOptions, _cached_speaker_key, _Key, _match
+from quotes.dedupe.records import DedupeRecord, RecordLike, _as_record
+from quotes.records import Appearance, IndexedCluster, IndexState, QuoteCluster, content_hash
+from quotes.text import preferred_spelling, same_speaker, spellings_by_key
 from quotes.variants import variants
 
-__all__ = [
-    "BatchClusters",
-    "ClusterIndex",
-    "DedupeRecord",
-    "IndexStore",
-    "MatchOptions",
-    "cluster_batch",
-    "cluster_id_for",
-    "dedupe",
-    "index_assignments",
-    "read_records",
-    "same_speaker",
-    "same_utterance",
-    "speaker_key",
-    "to_row",
-    "unify_speakers",
-]
-
-
-@dataclass(frozen=True, slots=True)
-class DedupeRecord:
-    """One quote to deduplicate: where it came from and what it says, as stored."""
-
-    id: str
-    text: str
-    speaker: str | None = None
-    outlet: str | None = None
-    date: str | None = None  # ISO 8601 date or date-time, as published
-    article_id: str | None = None
-    spans: tuple[Span, ...] = ()
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any], *, source: str = "record") -> DedupeRecord:
-        """A record from a JSON object; :class:`InputError` names ``source`` if it is unusable.
-
-        Lines written by ``quotes extract --format jsonl`` and ``quotes export --format jsonl``
-        are read as they are: their field names are taken for ours.
-        """
-        if not isinstance(data, Mapping):
-            raise InputError(source, f"is a JSON {type(data).__name__}, not an object with 'id' and 'text'")
-        data = dict(data)
-        for theirs, ours in _FIELD_ALIASES:
-            if data.get(ours) is None and data.get(theirs) is not None:
-                data[ours] = data[theirs]
-        for name in ("id", "text"):
-            if data.get(name) in (None, ""):
-                raise InputError(source, f"has no {name!r}; every quote needs an 'id' and a 'text'")
-        if not isinstance(data["text"], str):
-            raise InputError(source, f"'text' is a {type(data['text']).__name__}, not a string")
-        values: dict[str, Any] = {"id": str(data["id"]), "text": data["text"]}
-        for name in ("speaker", "outlet", "article_id"):
-            value = data.get(name)
-            if value is not None and not isinstance(value, str):
-                raise InputError(source, f"{name!r} is a {type(value).__name__}, not a string")
-            values[name] = value or None
-        values["date"] = _check_date(data.get("date"), source)
-        values["spans"] = _check_spans(data.get("spans"), source)
-        return cls(**values)
-
-    @classmethod
-    def from_quote(cls, quote: Any, *, date: str | None = None, outlet: str | None = None) -> DedupeRecord:
-        """A record for a :class:`~quotes.records.Quote` (its id, content, speaker and spans)."""
-        return cls(
-            id=quote.id,
-            text=quote.content,
-            speaker=quote.speaker,
-            outlet=outlet or quote.outlet,
-            date=date,
-            article_id=quote.article_id,
-            spans=tuple(quote.content_spans),
-        )
-
-
-RecordLike = Union[DedupeRecord, Mapping[str, Any]]
-
-# (their name, our name): the fields of `quotes extract` and `quotes export` lines, in order of preference.
-_FIELD_ALIASES = (
-    ("content", "text"),
-    ("quote", "text"),
-    ("quote_id", "id"),
-    ("article", "article_id"),
-    ("content_spans", "spans"),
-    ("article_outlet", "outlet"),  # where the quote appeared, which is what clusters track
-    ("quote_outlet", "outlet"),
-)
-
-
-def _check_date(value: Any, source: str) -> str | None:
-    if value in (None, ""):
-        return None
-    if not isinstance(value, str):
-        raise InputError(source, f"'date' is a {type(value).__name__}; give an ISO 8601 string like 2018-06-12")
-    try:
-        Date.fromisoformat(value[:10])
-    except ValueError:
-        raise InputError(source, f"'date' {value!r} is not an ISO 8601 date (YYYY-MM-DD...)") from None
-    return value
-
-
-def _check_spans(value: Any, source: str) -> tuple[Span, ...]:
-    if not value:
-        return ()
-    try:
-        spans = tuple((int(a), int(b)) for a, b in value)
-    except (TypeError, ValueError):
-        raise InputError(source, "'spans' must be a list of [start, end] character offsets") from None
-    return spans
-
-
-def _as_record(item: RecordLike, position: int) -> DedupeRecord:
-    if isinstance(item, DedupeRecord):
-        return item
-    return DedupeRecord.from_dict(item, source=f"record {position}")
-
-
-# --- the pair decision ------------------------------------------------------------
-
-# Days from a cluster's first date past which the same words are another occasion (README).
-OCCASION_DAYS = 180
-
-
-@dataclass(frozen=True, slots=True)
-class MatchOptions:
-    """Thresholds of the pair decision; the defaults were chosen on PolNeAR pairs (README).
-
-    Attributes:
-        near: rapidfuzz ``fuzz.ratio`` (0-100) on the two match keys at or above
-            which two quotes are the same text re-punctuated, re-cased or
-            slightly re-worded.
-        near_min_words: the shorter quote needs this many words for ``near``
-            to apply; shorter ones must be equal once normalised ("That would
-            be good" / "That would be you?" score 86).
-        containment: share (0-1) of the shorter quote's words that must be
-            found, in order, in one place of the longer one for it to count
-            as a fragment of it.
-        min_fragment_words: a fragment needs at least this many words; shorter
-            stock phrases ("boots on the ground") never merge by containment.
-        speaker_fragment_words: the same, when both quotes have a resolved
-            speaker and it is the same person: then a shorter fragment ("her
-            mind is shot") is evidence enough.
-        overlap_words: two excerpts cut at different places merge when the end
-            of one and the start of the other share this many words.
-        use_speakers: never merge quotes whose resolved speakers differ.
-        occasion_days: the same words published more than this many days from a
-            cluster's first date are another occasion: a new cluster, linked to
-            that one as a repeat (``None``: dates are not used).
-    """
-
-    near: float = 90.0
-    near_min_words: int = 5
-    containment: float = 0.875
-    min_fragment_words: int = 5
-    speaker_fragment_words: int = 4
-    overlap_words: int = 8
-    use_speakers: bool = True
-    occasion_days: int | None = OCCASION_DAYS
-
-    def __post_init__(self) -> None:
-        if self.occasion_days is not None and self.occasion_days < 0:
-            raise ValueError(f"occasion_days={self.occasion_days} is negative")
-        if not 0 <= self.near <= 100:
-            raise ValueError(f"near={self.near} is not a rapidfuzz score between 0 and 100")
-        if not 0 < self.containment <= 1:
-            raise ValueError(f"containment={self.containment} is not a share between 0 and 1")
-
-
-DEFAULT_OPTIONS = MatchOptions()
-
-
-@lru_cache(maxsize=1 << 16)
-def _cached_speaker_key(name: str) -> str | None:
-    # the same few thousand speaker names recur across a million quotes
-    return speaker_key(name)
-
-
-@dataclass(slots=True)
-class _Key:
-    """What the matcher compares: the match text, its words, the speaker key."""
-
-    norm: str
-    tokens: list[str]
-    speaker: str | None
-
-    @classmethod
-    def of(cls, text: str, speaker: str | None) -> _Key:
-        norm = match_text(text)
-        return cls(norm, norm.split(), _cached_speaker_key(speaker) if speaker else None)
-
-
-def _word_window(norm: str, start: int, end: int) -> list[str]:
-    """The words of ``norm`` touched by the character range, widened to whole words."""
-    while start > 0 and norm[start - 1] != " ":
-        start -= 1
-    while end < len(norm) and norm[end] != " ":
-        end += 1
-    return norm[start:end].split()
-
-
-def _contained(short: _Key, long: _Key, share: float) -> bool:
-    """Whether ``share`` of the short quote's words appear, in order, in one place of the long one."""
-    n = len(short.tokens)
-    # most candidates share a phrase, not the quote: words missing from the long
-    # quote altogether rule them out cheaply (each is at least one unmatched word)
-    present = set(long.tokens)
-    if sum(token not in present for token in short.tokens) > (1 - share) * n:
-        return False
-    # rapidfuzz finds where the short text fits best (character level, tolerant of
-    # typos); the words around that place are then aligned word by word.
-    # Below 60 no real fragment scored on the benchmark (its lowest was 68, a
-    # fragment with a repeated phrase inside); the cutoff lets rapidfuzz stop early.
-    where = fuzz.partial_ratio_alignment(short.norm, long.norm, score_cutoff=60)
-    if where is None:
-        return False
-    # the long version may hold extra words inside the fragment (a repetition, an aside)
-    margin = len(short.norm)
-    window = _word_window(long.norm, max(0, where.dest_start - margin), where.dest_end + margin)
-    if n == 1 or len(window) == 1:
-        return short.tokens == window
-    # Only runs of two or more words count: a lone common word is chance, so
-    # "if you look at it" is not found in "if you look at Playbook, it ...".
-    # difflib takes the longest run first; an arbitrary longest common
-    # subsequence (rapidfuzz's Indel.opcodes) may split a run on a stray "i".
-    blocks = SequenceMatcher(None, short.tokens, window, autojunk=False).get_matching_blocks()
-    common = sum(block.size for block in blocks if block.size >= 2)
-    return common >= share * n
-
-
-def _edge_overlap(a: list[str], b: list[str], words: int) -> bool:
-    """Whether the end of one excerpt is the start of the other, for at least ``words`` words."""
-    for first, second in ((a, b), (b, a)):
-        head = second[:words]
-        if len(head) < words:
-            return False
-        start = 0
-        while True:
-            try:
-                i = first.index(head[0], start)
-            except ValueError:
-                break
-            tail = first[i:]
-            if len(tail) >= words and tail == second[: len(tail)]:
-                return True
-            start = i + 1
-    return False
-
-
-def _match(a: _Key, b: _Key, options: MatchOptions) -> bool:
-    if options.use_speakers and not same_speaker(a.speaker, b.speaker):
-        return False
-    if a.norm == b.norm:
-        return bool(a.norm)
-    short, long = (a, b) if len(a.tokens) <= len(b.tokens) else (b, a)
-    if len(short.tokens) >= options.near_min_words and fuzz.ratio(a.norm, b.norm, score_cutoff=options.near):
-        return True
-    known = options.use_speakers and a.speaker is not None and b.speaker is not None
-    if len(short.tokens) < (options.speaker_fragment_words if known else options.min_fragment_words):
-        return False
-    if _contained(short, long, options.containment):
-        return True
-    return _edge_overlap(a.tokens, b.tokens, options.overlap_words)
-
-
-def same_utterance(
-    a: str,
-    b: str,
-    *,
-    speaker_a: str | None = None,
-    speaker_b: str | None = None,
-    options: MatchOptions | None = None,
-) -> bool:
-    """Whether two quotes are (parts of) the same utterance.
-
-    True when, after :func:`~quotes.text.match_text`, they are near-identical,
-    one is a fragment of the other, or they are excerpts that overlap end to
-    start; and their speakers, when both are known, can be the same person.
-
-    Example:
-        >>> same_utterance("Her mind is shot — resign!", "“her mind is shot - resign”")
-        True
-    """
-    options = options or DEFAULT_OPTIONS
-    return _match(_Key.of(a, speaker_a), _Key.of(b, speaker_b), options)
-
-
-# --- clusters ---------------------------------------------------------------------
+__all__ = ["BatchClusters", "ClusterIndex", "IndexStore", "cluster_batch", "cluster_id_for", "index_assignments"]
 
 
 def cluster_id_for(record_id: str) -> str:
@@ -409,7 +74,7 @@ class _Entry:
 
     @classmethod
     def of(cls, record: DedupeRecord) -> _Entry:
-        key = _Key.of(record.text, record.speaker)
+        key = _Key.of(record.own_words, record.speaker)
         return cls(key, _digest(key.norm), _shingles(key.tokens), record.date[:10] if record.date else None)
 
 
@@ -788,7 +453,7 @@ class ClusterIndex:
             root = self._find(exact)
             self._fetch([root])
             cluster = self._clusters.get(root)
-            if cluster is not None and self._compatible(cluster.speakers, speakers) and self._same_occasion(cluster, entry):
+            if cluster is not None and self._compatible(cluster.speakers, speakers) and self._same_occasion(cluster, entry, len(key.tokens)):
                 return [root], []
         self._fetch_postings(entry.shingles)
         hits: dict[int, int] = {}
@@ -813,13 +478,21 @@ class ClusterIndex:
             cluster = self._clusters.get(number)
             if cluster is None or not self._compatible(cluster.speakers, speakers):
                 continue
-            if any(_match(key, rep, self.options) for rep in cluster.reps):
-                (found if self._same_occasion(cluster, entry) else repeated).append(number)
+            matching = [rep for rep in cluster.reps if _match(key, rep, self.options)]
+            if matching:
+                words = min(len(key.tokens), max(len(rep.tokens) for rep in matching))
+                (found if self._same_occasion(cluster, entry, words) else repeated).append(number)
         return found, repeated
 
-    def _same_occasion(self, cluster: _Cluster, entry: _Entry) -> bool:
-        """Whether a quote's date is near enough the cluster's first date (either unknown: it is)."""
-        window = self.options.occasion_days
+    def _same_occasion(self, cluster: _Cluster, entry: _Entry, words: int) -> bool:
+        """Whether a quote's date is near enough the cluster's first date (either unknown: it is).
+
+        ``words``: how many words the match rests on; a phrase shorter than ``min_fragment_words``
+        (a slogan, a nickname, a chant) is what speakers say again and again, so its
+        window is ``phrase_occasion_days``.
+        """
+        options = self.options
+        window = options.occasion_days if words >= options.min_fragment_words else options.phrase_occasion_days
         if window is None or entry.date is None or cluster.date is None:
             return True
         return abs((_day(entry.date) - _day(cluster.date)).days) <= window
@@ -928,7 +601,11 @@ class ClusterIndex:
             outlets=tuple(outlets),
             first_date=dates[0] if dates else None,
             last_date=max(dates) if dates else None,
-            variants=variants(appearances, wordings=[self._digests[p] for p in members]),
+            variants=variants(
+                appearances,
+                wordings=[self._digests[p] for p in members],
+                compared=[records[p].own_words for p in members],
+            ),
             repeats=tuple(sorted({self._renamed.get(r, r) for r in cluster.repeats} - {cluster.id})),
         )
 
@@ -958,68 +635,3 @@ def _canonical_speaker(names: Iterable[str | None]) -> str | None:
         return None
     best = max(groups, key=lambda k: (len(k.split()), sum(counts[n] for n in groups[k])))
     return preferred_spelling(groups[best], counts)
-
-
-def dedupe(records: Iterable[RecordLike], *, options: MatchOptions | None = None) -> list[QuoteCluster]:
-    """Cluster quotes that are the same utterance; largest clusters first.
-
-    Records are added in publication-date order (undated ones last, in input
-    order), so each cluster is founded by, and its id derived from, its first
-    appearance.
-
-    Args:
-        records: dicts or :class:`DedupeRecord` objects (``id``, ``text``, and
-            optional ``speaker``, ``outlet``, ``date``, ``article_id``, ``spans``).
-        options: thresholds (:class:`MatchOptions`); the defaults suit news quotes.
-
-    Raises:
-        InputError: a record has no id or text, or a malformed field; the
-            message says which record (by position) and why.
-    """
-    items = [_as_record(item, i) for i, item in enumerate(records)]
-    order = sorted(range(len(items)), key=lambda i: (items[i].date is None, items[i].date or "", i))
-    index = ClusterIndex(options=options)
-    index.add(items[i] for i in order)
-    return index.clusters()
-
-
-def read_records(lines: Iterable[str], *, source: str) -> Iterator[DedupeRecord | InputError]:
-    """Records from JSON Lines; a bad line becomes an :class:`InputError` naming ``source:line``.
-
-    Like the article readers, this never stops a batch: the caller decides
-    what to do with each error and the next line is read. Blank lines are
-    skipped; an id already seen is an error (the first line with it is kept).
-    """
-    seen: dict[str, int] = {}
-    for number, where, data in json_lines(lines, source):
-        if isinstance(data, InputError):
-            yield data
-            continue
-        try:
-            record = DedupeRecord.from_dict(data, source=where)
-        except InputError as error:
-            yield error
-            continue
-        if record.id in seen:
-            yield InputError(where, f"id {record.id!r} was already used on line {seen[record.id]}; ids must be unique")
-            continue
-        seen[record.id] = number
-        yield record
-
-
-def to_row(cluster: QuoteCluster) -> dict[str, Any]:
-    """The ``quotes dedupe`` JSON Lines row of a cluster."""
-    return {
-        "cluster": cluster.id,
-        "ids": [a.quote_id for a in cluster.appearances],
-        "text": cluster.text,
-        "speaker": cluster.speaker,
-        "first": cluster.first,
-        "variants": [v.to_dict() for v in cluster.variants],
-        "repeats": list(cluster.repeats),
-    }
-
-
-def replace_options(options: MatchOptions | None = None, **changes: Any) -> MatchOptions:
-    """``options`` (or the defaults) with some thresholds changed."""
-    return dataclasses.replace(options or DEFAULT_OPTIONS, **changes)
