@@ -71,11 +71,13 @@ class _Entry:
     digest: int
     shingles: set[int]
     date: str | None
+    words: str  # what it is matched on: the speaker's own words
 
     @classmethod
     def of(cls, record: DedupeRecord) -> _Entry:
-        key = _Key.of(record.own_words, record.speaker)
-        return cls(key, _digest(key.norm), _shingles(key.tokens), record.date[:10] if record.date else None)
+        words = record.own_words
+        key = _Key.of(words, record.speaker)
+        return cls(key, _digest(key.norm), _shingles(key.tokens), record.date[:10] if record.date else None, words)
 
 
 class IndexStore(Protocol):
@@ -175,6 +177,7 @@ class ClusterIndex:
         self._records: list[DedupeRecord] = []
         self._words: list[int] = []  # words per record, for the canonical text
         self._digests: list[int] = []  # digest of each record's match text: its wording, for the variants
+        self._own_words: list[str] = []  # what each record is matched on (most often its text itself)
         self._record_cluster: list[int] = []  # cluster number per record (resolve with _find)
         self._by_id: dict[str, int] = {}
         # Cluster numbers are given in founding order; a number merged away points to its survivor.
@@ -386,6 +389,7 @@ class ClusterIndex:
         self._records.append(record)
         self._words.append(len(entry.key.tokens))
         self._digests.append(entry.digest)
+        self._own_words.append(entry.words)
         self._record_cluster.append(-1)
         self._by_id[record.id] = position
         return position
@@ -604,7 +608,7 @@ class ClusterIndex:
             variants=variants(
                 appearances,
                 wordings=[self._digests[p] for p in members],
-                compared=[records[p].own_words for p in members],
+                compared=[self._own_words[p] for p in members],
             ),
             repeats=tuple(sorted({self._renamed.get(r, r) for r in cluster.repeats} - {cluster.id})),
         )
