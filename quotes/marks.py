@@ -300,12 +300,51 @@ def speaker_words(text: str) -> str:
     return " ".join(text[a:b] for a, b in pieces)
 
 
+def without_inner_quotations(words: str) -> str:
+    """A quote's words without the quotations inside it: those are someone else's words.
+
+    In "Crooked Hillary and her team ‘were extremely careless.’ Not fit!" the tweet's
+    author quotes another speaker; the tweet and that speaker's statement are two
+    utterances. A quote wrapped in its own marks loses the quotations within them;
+    one without (a direct quote's content) loses its single-quoted parts. A text
+    of several quotations ("“A,” he said. “B.”"), or one that is all inner quotation,
+    is returned as it is.
+
+    Example:
+        >>> without_inner_quotations("“We call it ‘the wall’ and we build it”")
+        '“We call it   and we build it”'
+    """
+    if not _MAYBE_INNER_RE.search(words):
+        return words
+    regions = find_regions(words)
+    if not regions:
+        return words
+    first, last = _strip_space(words, (0, len(words)))
+    outer = regions[0]
+    if outer.start == first and outer.end == last:
+        inner = [(r.start, r.end) for r in regions[1:] if r.end <= outer.end]
+        if not inner and len(outer.pieces) == 1:
+            start, end = outer.pieces[0]
+            inner = [(start + r.start, start + r.end) for r in find_regions(words[start:end])]
+    elif outer.start == first or any(r.family == DOUBLE for r in regions):
+        return words
+    else:
+        inner = [(r.start, r.end) for r in regions]
+    kept = list(words)
+    for start, end in inner:
+        kept[start:end] = " " * (end - start)
+    text = "".join(kept)
+    return text if _WORD_RE.search(text) else words
+
+
 # A paragraph with this many quotation marks, and more marks than words, is no prose: pairing
 # its marks is all the reading it gets (a parse of it would cost minutes and find nothing).
 DENSE_MIN_MARKS = 50
 _ANY_MARK_RE = re.compile("[\"\u201c\u201d\u201e\u201f\u00ab\u00bb\u2018\u2019\u201a'`]")
 _WORD_RE = re.compile(r"\w+")
 _IN_WORD = re.compile(r"\w['\u2019]\w")  # an apostrophe: don't, Clinton's
+# a single mark that may open a quotation (not an apostrophe inside or after a word)
+_MAYBE_INNER_RE = re.compile("(?<![\\w.,!?])[\u2018\u201a']")
 
 
 def dense_paragraphs(text: str) -> list[Span]:

@@ -60,6 +60,7 @@ UNACCEPTABLE = '"an unacceptable act that undermines security and stability in t
         ("quote marks", BUSINESS, "''knows that we want to do business, we have to do business and we will do business''"),
         ("quote marks", TWEET, '"Holding back the \'war games\' during the negotiations was my request because they are very '
          'expensive and set a bad light during a good faith negotiation. Also, quite provocative."'),
+        ("inner quotation's marks dropped", TWEET, TWEET.replace("‘", "").replace("’ ", " ")),
         ("capitals", BUSINESS, BUSINESS.upper()),
         ("ellipsis", FISSILE, "Yes, that's correct. Yes, they continue to produce fissile material."),
         ("ellipsis", KCNA, "The Supreme Leader expressed his will and conviction that a great progress would surely be made "

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from quotes.marks import DOUBLE, SINGLE, QuoteRegion, find_regions
+from quotes.marks import DOUBLE, SINGLE, QuoteRegion, find_regions, without_inner_quotations
 
 
 def inner_texts(text: str) -> list[list[str]]:
@@ -252,3 +252,48 @@ def test_find_regions_offsets_survive_crlf_and_non_ascii() -> None:
     regions = find_regions(text)
     assert [text[a:b] for r in regions for a, b in r.pieces] == ["nous gagnerons", "ja"]
     assert [text[r.start] for r in regions] == ["\u00ab", "\u201e"]
+
+
+# --- quotations inside a quote -------------------------------------------------------
+
+# Trump's tweet as Japan's Ministry of Health quotes it (corpora/11_jmh_trump-halt-drills-2018-06-18.txt)
+TWEET = (
+    "\u201cHolding back the \u2018war games\u2019 during the negotiations was my request because they are very"
+    " expensive and set a bad light during a good faith negotiation. Also, quite provocative.\u201d"
+)
+
+
+def test_without_inner_quotations_blanks_the_quotation_inside_a_quote() -> None:
+    kept = without_inner_quotations(TWEET)
+    assert len(kept) == len(TWEET)  # blanked in place: offsets still point into the original
+    assert "war games" not in kept and "\u2018" not in kept
+    assert kept.startswith("\u201cHolding back the ") and "during the negotiations was my request" in kept
+
+
+@pytest.mark.parametrize(
+    ("text", "inner", "own"),
+    [
+        pytest.param(TWEET[1:-1], "war games", "was my request", id="content-without-its-marks"),
+        pytest.param(
+            "\u2018We call it \u201cthe wall\u201d, and we will build it\u2019", "the wall", "we will build it", id="british"
+        ),
+        pytest.param("\"We call it 'the wall' and we will build it\"", "the wall", "we will build it", id="straight"),
+    ],
+)
+def test_without_inner_quotations_typographies(text: str, inner: str, own: str) -> None:
+    kept = without_inner_quotations(text)
+    assert inner not in kept and own in kept
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("\u201cWe are ready,\u201d Pompeo said. \u201cAre they?\u201d", id="two-quotations"),
+        pytest.param("\u2018We are ready,\u2019 Pompeo said. \u2018Are they?\u2019", id="two-british-quotations"),
+        pytest.param("\u201c\u2018Lock her up!\u2019\u201d", id="all-inner"),
+        pytest.param("We don\u2019t know the Koreas\u2019 plans", id="apostrophes"),
+        pytest.param("Holding back the war games was my request", id="no-marks"),
+    ],
+)
+def test_without_inner_quotations_leaves_text_without_one_as_it_is(text: str) -> None:
+    assert without_inner_quotations(text) == text

@@ -10,7 +10,7 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
-from quotes.marks import speaker_words
+from quotes.marks import speaker_words, without_inner_quotations
 from quotes.text import match_text, same_speaker, speaker_key
 
 __all__ = ["DEFAULT_OPTIONS", "MatchOptions", "replace_options", "same_utterance"]
@@ -88,7 +88,8 @@ class _Key:
 
     @classmethod
     def of(cls, text: str, speaker: str | None) -> _Key:
-        norm = match_text(text)
+        # a quote quoting someone else is its own utterance, not a version of theirs
+        norm = match_text(without_inner_quotations(text))
         return cls(norm, norm.split(), _cached_speaker_key(speaker) if speaker else None)
 
 
