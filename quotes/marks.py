@@ -311,8 +311,8 @@ def without_inner_quotations(words: str) -> str:
     is returned as it is.
 
     Example:
-        >>> without_inner_quotations("“We call it ‘the wall’ and we build it”")
-        '“We call it   and we build it”'
+        >>> " ".join(without_inner_quotations("“We call it ‘the wall’ and we build it”").split())
+        '“We call it and we build it”'
     """
     if not _MAYBE_INNER_RE.search(words):
         return words
