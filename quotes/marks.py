@@ -314,7 +314,11 @@ def without_inner_quotations(words: str) -> str:
         >>> " ".join(without_inner_quotations("“We call it ‘the wall’ and we build it”").split())
         '“We call it and we build it”'
     """
-    if not _MAYBE_INNER_RE.search(words):
+    # A cheap test first, most quotes hold no quotation: one opens after the quote's own opening
+    # mark, with single marks (or, inside single marks, double ones).
+    own = _OWN_OPENING_RE.match(words)
+    maybe_inner = _MAYBE_INNER_IN_SINGLE_RE if own.group().strip() in _SINGLE_OPENINGS else _MAYBE_INNER_RE
+    if not maybe_inner.search(words, own.end()):
         return words
     regions = find_regions(words)
     if not regions:
@@ -343,8 +347,12 @@ DENSE_MIN_MARKS = 50
 _ANY_MARK_RE = re.compile("[\"\u201c\u201d\u201e\u201f\u00ab\u00bb\u2018\u2019\u201a'`]")
 _WORD_RE = re.compile(r"\w+")
 _IN_WORD = re.compile(r"\w['\u2019]\w")  # an apostrophe: don't, Clinton's
-# a single mark that may open a quotation (not an apostrophe inside or after a word)
-_MAYBE_INNER_RE = re.compile("(?<![\\w.,!?])[\u2018\u201a']")
+# A mark that may open a quotation: not an apostrophe inside or after a word, not a closing
+# mark (an apostrophe after an apostrophe or a bracket closes: "''", "[sic]'").
+_MAYBE_INNER_RE = re.compile("(?<![\\w.,!?\\])])[\u2018\u201a]|(?<![\\w.,!?'\\])])'")
+_MAYBE_INNER_IN_SINGLE_RE = re.compile("(?<![\\w.,!?\\])])[\u2018\u201a\u201c\u201e]|(?<![\\w.,!?'\\])])['\"]")
+_SINGLE_OPENINGS = frozenset("\u2018\u201a'")
+_OWN_OPENING_RE = re.compile(r"\s*(?:''|.)?", re.DOTALL)
 
 
 def dense_paragraphs(text: str) -> list[Span]:

@@ -262,7 +262,8 @@ class IndexedCluster:
     number: int  # founding order: when two clusters merge, the older keeps its id
     id: str
     speakers: tuple[str, ...] = ()  # speaker keys of its members
-    reps: tuple[tuple[str, str | None], ...] = ()  # (match text, speaker key) of its longest versions
+    # (match text, speaker key, whether it is only a name) of its longest versions
+    reps: tuple[tuple[str, str | None, bool], ...] = ()
     date: str | None = None  # the occasion: the earliest publication date of its members (YYYY-MM-DD)
     repeats: tuple[str, ...] = ()  # ids of the clusters of the same words on other occasions
 

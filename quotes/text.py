@@ -109,6 +109,10 @@ _TITLES = frozenset(
     democratic republican democrat gop sec mister madam
     """.split()
 )
+# What speaks for a name rather than being described by it: "the Trump campaign" is Trump's voice.
+_SPEAKS_FOR = frozenset(
+    "campaign camp office team staff spokesman spokeswoman spokesperson administration government".split()
+)
 _PRONOUNS = frozenset("i me we us you he him she her they them it this that who one".split())
 _DETERMINERS = frozenset("the a an this that these those his her their its our my one another some".split())
 
@@ -124,7 +128,9 @@ def speaker_key(name: str | None) -> str | None:
 
     Rules: what follows a comma or bracket is dropped (an apposition); when
     the name has capitalised words, only their last run is kept (it drops
-    lowercase descriptions like "North Korean leader"); then everything up to
+    lowercase descriptions like "North Korean leader"), with the lowercase
+    words after it when they name a group the name describes ("Republican
+    primary voters" is not "Republican"; "the Trump campaign" is "trump"); then everything up to
     the last title word ("Secretary", "Director") and middle initials are
     dropped, and the rest goes through :func:`match_text`.
     """
@@ -139,11 +145,16 @@ def speaker_key(name: str | None) -> str | None:
     words = [w[:-2] if w.endswith("'s") else w for w in words]
     capitalised = [i for i, w in enumerate(words) if w[:1].isupper()]
     if capitalised and not all(w[:1].isupper() for w in words):
-        # keep the last maximal run of capitalised words
+        # keep the last maximal run of capitalised words; the lowercase words after it name who
+        # speaks when they are a group the name describes ("Republican primary voters", "Kim Jong
+        # Un's sister"), not when they speak for it ("Clinton's campaign", "Trump's spokesman")
         end = capitalised[-1]
         start = end
         while start - 1 >= 0 and words[start - 1][:1].isupper():
             start -= 1
+        head = [w.lower() for w in words[end + 1 :]]
+        if head and all(w.isalpha() for w in head) and not _SPEAKS_FOR.intersection(head):
+            return match_text(" ".join(words[start:]))
         words = words[start : end + 1]
     elif not capitalised and words[0].lower() in _DETERMINERS:
         return None  # "the agency", "a senior official": a description, not a name

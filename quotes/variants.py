@@ -40,14 +40,18 @@ class _Wording:
 
 
 def _wording(text: str) -> _Wording:
+    key = match_text(text)
+    marks = list(_EDIT_MARK.finditer(text))
+    if not marks:  # most quotes: the words are the match key's
+        return _Wording(key, tuple(key.split()))
     tokens: list[str | None] = []
     at = 0
-    for mark in _EDIT_MARK.finditer(text):
+    for mark in marks:
         tokens.extend(match_text(text[at : mark.start()]).split())
         tokens.append(_GAP)
         at = mark.end()
     tokens.extend(match_text(text[at:]).split())
-    return _Wording(match_text(text), tuple(tokens))
+    return _Wording(key, tuple(tokens))
 
 
 def wording_changes(first: str, this: str) -> tuple[Change, ...]:

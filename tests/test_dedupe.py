@@ -78,6 +78,9 @@ UNACCEPTABLE = '"an unacceptable act that undermines security and stability in t
         ("cut at different places", "Holding back the ‘war games’ during the negotiations was my request because they are very expensive",
          "during the negotiations was my request because they are very expensive and set a bad light during a good faith negotiation"),
         ("unicode forms", "Calderón: “we are not going to pay”", "Caldero\u0301n: \"we are not going to pay\""),
+        ("a name, word for word", "“the Joint Comprehensive Plan of Action”", "the Joint Comprehensive Plan of Action"),
+        ("a title-case headline is no name", "“Trump Says He Will Meet Kim Jong Un”",
+         "Trump Says He Will Meet Kim Jong Un in Singapore Next Month"),
     ],
 )
 def test_same_utterance_positive(case, a, b):
@@ -102,6 +105,12 @@ def test_same_utterance_positive(case, a, b):
         ("stock phrase", "“complete, verifiable, and irreversible”",
          "President Trump is determined to have the DPRK leader state the phrase complete, verifiable, and irreversible denuclearization"),
         ("short phrase", "“productive and wonderful talks,”", "“The two had productive talks and wonderful dinners,”"),
+        # ten words with one replaced: another statement, not a misquote of this one
+        ("ten words", "“We will not raise taxes on working families next year”",
+         "“We will not cut taxes on working families next year”"),
+        # a name quoted in passing is found inside sentences of every speaker
+        ("a name", "the “Joint Comprehensive Plan of Action”",
+         "He called the Joint Comprehensive Plan of Action the worst deal ever negotiated"),
     ],
 )
 def test_same_utterance_negative(case, a, b):
@@ -337,6 +346,20 @@ def test_stored_index_decides_as_one_index_in_memory(tmp_path, size):
     assert [ids[r["id"]] for r in records] == expected
     # Merged in a later batch than the excerpts; tail's id, merged away, still leads to the survivor.
     assert ids["head"] == ids["tail"] == ids["tweet"] == ids["tail-2"] == cluster_id_for("head")
+
+
+def test_stored_index_remembers_a_name_is_only_a_name(tmp_path):
+    # the name comes first and is stored; the sentence holding it, a batch later, must not join it
+    name = {"id": "name", "text": "the “Joint Comprehensive Plan of Action”"}
+    sentence = {"id": "sentence", "text": "He called the Joint Comprehensive Plan of Action the worst deal ever negotiated"}
+    ids = _cluster_in_store(tmp_path / "q.db", [[name], [sentence]])
+    assert ids["name"] != ids["sentence"]
+    assert ClusterIndex().add([name, sentence]) == [ids["name"], ids["sentence"]]
+    with Store(tmp_path / "q.db") as store:
+        # a store written before names were told apart holds (match text, speaker key) pairs: still read
+        store.db.execute("UPDATE dedupe_clusters SET reps = '[[\"the joint comprehensive plan of action\", null]]'")
+        clusters = store.indexed_clusters(range(10)).values()
+    assert [c.reps for c in clusters] == [(("the joint comprehensive plan of action", None, False),)] * 2
 
 
 def test_stored_index_reads_only_what_a_batch_needs(tmp_path):

@@ -278,6 +278,7 @@ def test_without_inner_quotations_blanks_the_quotation_inside_a_quote() -> None:
             "\u2018We call it \u201cthe wall\u201d, and we will build it\u2019", "the wall", "we will build it", id="british"
         ),
         pytest.param("\"We call it 'the wall' and we will build it\"", "the wall", "we will build it", id="straight"),
+        pytest.param("''\u2018The wall\u2019 is what we build''", "The wall", "is what we build", id="opening-the-quote"),
     ],
 )
 def test_without_inner_quotations_typographies(text: str, inner: str, own: str) -> None:
@@ -293,6 +294,7 @@ def test_without_inner_quotations_typographies(text: str, inner: str, own: str) 
         pytest.param("\u201c\u2018Lock her up!\u2019\u201d", id="all-inner"),
         pytest.param("We don\u2019t know the Koreas\u2019 plans", id="apostrophes"),
         pytest.param("Holding back the war games was my request", id="no-marks"),
+        pytest.param("\u2018[He]'s not ready to support the campaign\u2019", id="apostrophe-after-a-bracket"),
     ],
 )
 def test_without_inner_quotations_leaves_text_without_one_as_it_is(text: str) -> None:

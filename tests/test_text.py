@@ -94,6 +94,10 @@ def test_match_text_empty():
         ("Sen. Bernie Sanders (I-Vt.)", "bernie sanders"),
         ("Felipe Calderón", "felipe calderon"),
         ("Moon Jae-in", "moon jae in"),
+        # a group the name describes is its own speaker; an office that speaks for the name is the name
+        ("Republican primary voters", "republican primary voters"),
+        ("Kim Jong Un's sister", "kim jong un sister"),
+        ("Clinton's campaign", "clinton"),
         # descriptions and pronouns are not resolved speakers
         ("he", None),
         ("the official", None),
@@ -116,6 +120,9 @@ def test_speaker_key(name, key):
         ("Donald Trump", "Donald Trump Jr.", False),
         ("Bill Clinton", "Hillary Clinton", False),
         ("Mike Pompeo", "Jim Mattis", False),
+        ("New York Democratic voters", "Republican primary voters", False),
+        ("Trump supporters", "Donald Trump", False),
+        ("the Trump campaign", "Donald Trump", True),
         ("he", "Jim Mattis", True),  # unknown is compatible with anyone
     ],
 )

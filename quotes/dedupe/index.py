@@ -291,7 +291,7 @@ class ClusterIndex:
             if stored is None:
                 continue
             self._parent[number] = number
-            reps = [_Key(norm, norm.split(), speaker) for norm, speaker in stored.reps]
+            reps = [_Key(norm, norm.split(), speaker, name) for norm, speaker, name in stored.reps]
             self._clusters[number] = _Cluster(stored.id, [], reps, set(stored.speakers), stored.date, set(stored.repeats))
             self._by_cluster_id[stored.id] = number
 
@@ -344,7 +344,7 @@ class ClusterIndex:
         clusters: dict[int, IndexedCluster | None] = {}
         for number, cluster in self._clusters.items():
             now = IndexedCluster(
-                number, cluster.id, tuple(sorted(cluster.speakers)), tuple((k.norm, k.speaker) for k in cluster.reps),
+                number, cluster.id, tuple(sorted(cluster.speakers)), tuple((k.norm, k.speaker, k.name) for k in cluster.reps),
                 cluster.date, tuple(sorted(cluster.repeats)),
             )
             if since.clusters.get(number) != now:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import lru_cache
@@ -55,7 +56,7 @@ class MatchOptions:
     min_fragment_words: int = 5
     speaker_fragment_words: int = 4
     overlap_words: int = 8
-    exact_below_words: int = 10
+    exact_below_words: int = 11
     use_speakers: bool = True
     occasion_days: int | None = OCCASION_DAYS
     phrase_occasion_days: int | None = PHRASE_OCCASION_DAYS
@@ -78,19 +79,64 @@ def _cached_speaker_key(name: str) -> str | None:
     return speaker_key(name)
 
 
+# Lower-case words inside proper names ("the Department of State", "Charles de Gaulle").
+_NAME_JOINERS = frozenset("the of and for on in at de del der la le van von y".split())
+# Words a headline capitalises and a name does not ("Visa Program Up for Renewal Amid ...").
+_HEADLINE_WORDS = frozenset(
+    "a about after against amid an and are as at be by could do for from in into is of on or over says"
+    " the to up was were when what will with".split()
+)
+_NAME_MAX_WORDS = 12  # longer than any name but an agency's full title
+_NAME_WORD_RE = re.compile(r"[^\W\d_][\w'’.&-]*")
+_SENTENCE_MARK_RE = re.compile(r"[!?:;]|[.,]\W*$")
+
+
+def _only_a_name(words: str) -> bool:
+    """Whether a quote's words are nothing but a proper name.
+
+    A name quoted in passing ("the North American Free Trade Agreement") is found
+    inside many sentences that are not one utterance. A title-case headline
+    ("Another GOP Figure Endorses Hillary Clinton.") is not a name: it ends as a
+    sentence or capitalises a small word; text in capitals says nothing either way.
+
+    Example:
+        >>> _only_a_name("the North American Free Trade Agreement"), _only_a_name("Lock her up!")
+        (True, False)
+    """
+    if words.isupper() or _SENTENCE_MARK_RE.search(words):
+        return False
+    found = _NAME_WORD_RE.findall(words)
+    if sum(word[0].isupper() for word in found) < 2:
+        return False
+    return all(
+        word in _NAME_JOINERS if word[0].islower() else n == 0 or word.lower() not in _HEADLINE_WORDS
+        for n, word in enumerate(found)
+    )
+
+
 @dataclass(slots=True)
 class _Key:
-    """What the matcher compares: the match text, its words, the speaker key."""
+    """What the matcher compares: the match text, its words, the speaker key, whether it is a name."""
 
     norm: str
     tokens: list[str]
     speaker: str | None
+    name: bool = False
+    distinct: set[str] | None = None  # its words as a set, made when it is first compared
+
+    def vocabulary(self) -> set[str]:
+        if self.distinct is None:
+            self.distinct = set(self.tokens)
+        return self.distinct
 
     @classmethod
     def of(cls, text: str, speaker: str | None) -> _Key:
         # a quote quoting someone else is its own utterance, not a version of theirs
-        norm = match_text(without_inner_quotations(text))
-        return cls(norm, norm.split(), _cached_speaker_key(speaker) if speaker else None)
+        own = without_inner_quotations(text)
+        norm = match_text(own)
+        tokens = norm.split()
+        name = len(tokens) <= _NAME_MAX_WORDS and _only_a_name(own)
+        return cls(norm, tokens, _cached_speaker_key(speaker) if speaker else None, name)
 
 
 def _word_window(norm: str, start: int, end: int) -> list[str]:
@@ -116,7 +162,7 @@ def _contained(short: _Key, long: _Key, share: float, *, strict: bool = False) -
     n = len(short.tokens)
     # most candidates share a phrase, not the quote: short words missing from the long
     # quote altogether (no misspelling of five letters or more) rule them out cheaply
-    present = set(long.tokens)
+    present = long.vocabulary()
     missing = [token for token in short.tokens if token not in present]
     if sum(len(token) < 5 for token in missing) > (1 - share) * n or len(missing) == n:
         return False
@@ -177,6 +223,8 @@ def _match(a: _Key, b: _Key, options: MatchOptions) -> bool:
     if a.norm == b.norm:
         return bool(a.norm)
     short, long = (a, b) if len(a.tokens) <= len(b.tokens) else (b, a)
+    if short.name:
+        return False
     known = options.use_speakers and a.speaker is not None and b.speaker is not None
     if len(short.tokens) < options.exact_below_words:
         # One changed word in a short quote is often another statement ("does more to help

@@ -880,9 +880,14 @@ _SELECT_INDEXED = "SELECT number, cluster_id, speakers, reps, date, repeats FROM
 def _indexed_cluster(row: sqlite3.Row) -> IndexedCluster:
     speakers, reps = json.loads(row["speakers"]), json.loads(row["reps"])
     return IndexedCluster(
-        row["number"], row["cluster_id"], tuple(speakers), tuple((norm, key) for norm, key in reps),
+        row["number"], row["cluster_id"], tuple(speakers), tuple(_indexed_rep(*rep) for rep in reps),
         row["date"], tuple(json.loads(row["repeats"])),
     )
+
+
+def _indexed_rep(norm: str, speaker: str | None, name: bool = False) -> tuple[str, str | None, bool]:
+    # a store written before names were told apart holds (match text, speaker key)
+    return norm, speaker, bool(name)
 
 
 def _article_from_row(row: sqlite3.Row, *, prefix: str = "") -> Article:
