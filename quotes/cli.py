@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import re
 import sys
 from collections.abc import Callable, Iterator
@@ -21,7 +22,7 @@ from rich.text import Text
 from quotes.api import DEFAULT_MAX_CHARS, DEFAULT_MODEL, extract_articles
 from quotes.errors import InputError, QuotesError
 from quotes.read import read_paths
-from quotes.records import Article, Change, Link, Quote, Variant
+from quotes.records import Article, Change, Link, Quote, Review, Variant
 from quotes.text import match_text
 
 if TYPE_CHECKING:
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
     from quotes.store import Filters, Store
 
 # Piped or redirected output gets a page-wide table rather than rich's 80-column default.
+REVIEW_STATUSES = ("unreviewed", "verified", "rejected", "corrected")
 stdout = Console(width=None if sys.stdout.isatty() else 140)
 stderr = Console(stderr=True)
 
@@ -296,6 +298,7 @@ def filter_options(command: Callable[..., None]) -> Callable[..., None]:
         click.option("--since", callback=_iso_date, help="Only articles dated on or after this date (YYYY[-MM[-DD]])."),
         click.option("--until", callback=_iso_date, help="Only articles dated on or before this date."),
         click.option("--type", "quote_type", type=click.Choice(["direct", "indirect", "mixed"]), help="Only quotes of this type."),
+        click.option("--status", type=click.Choice(REVIEW_STATUSES), help="Only quotes with this review status."),
     ]
     for option in reversed(options):
         command = option(command)
@@ -456,6 +459,7 @@ def _filters(text: str | None = None, **options: str | None) -> Filters:
         since=options.get("since"),
         until=options.get("until"),
         type=options.get("quote_type"),
+        status=options.get("status"),
     )
 
 
@@ -573,6 +577,7 @@ def show(quote_id: str, db: str, around: int) -> None:
     try:
         with _open_store(db) as store:
             quote, row, article = store.quote(quote_id)
+            reviews = store.reviews(quote.id)
     except QuotesError as error:
         _fail(error)
     header = Table.grid(padding=(0, 2))
@@ -584,9 +589,11 @@ def show(quote_id: str, db: str, around: int) -> None:
         if value:
             header.add_row(label, Text(value))
     speaker = Text(row["speaker"] or "unknown", style="bold cyan")
-    if quote.speaker_role:
-        speaker.append(f", {quote.speaker_role}", style="cyan")
-    if quote.speaker_mention and quote.speaker_mention != quote.speaker:
+    if row["speaker_role"]:
+        speaker.append(f", {row['speaker_role']}", style="cyan")
+    if row["speaker_detected"]:
+        speaker.append(f"  (corrected; detected: {row['speaker_detected']})", style="yellow")
+    elif quote.speaker_mention and quote.speaker_mention != quote.speaker:
         speaker.append(f"  (named here as “{quote.speaker_mention}”)", style="dim")
     header.add_row("speaker", speaker)
     if quote.via:
@@ -600,6 +607,8 @@ def show(quote_id: str, db: str, around: int) -> None:
     if row.get("differs_from_first"):
         changes = [f"{c['first'] or '∅'} → {c['this'] or '∅'}" for c in json.loads(row["changes"])]
         header.add_row("misquote?", Text("words differ from the first appearance: " + "; ".join(changes), style="bold red"))
+    if reviews:
+        header.add_row("review", _review_line(reviews[-1], len(reviews)))
     header.add_row("id", Text(quote.id, style="dim"))
     stdout.print(header)
 
@@ -650,6 +659,83 @@ def export(output: str, output_format: str | None, text: str | None, db: str, **
         _fail(error)
     if output != "-":
         stderr.print(f"wrote {_count(count, 'quote')} to {output}", highlight=False)
+
+
+def _review_line(review: Review, decisions: int = 1) -> Text:
+    """ "verified by Ana on 2026-12-04 (speaker → Jim Mattis): note"."""
+    style = {"verified": "bold green", "rejected": "bold red", "corrected": "bold yellow"}[review.status]
+    line = Text(review.status + (f" ({review.reason})" if review.reason else ""), style=style)
+    line.append(f" by {review.reviewer or 'someone'} on {review.reviewed_at[:10]}")
+    fixed = [f"{field} → {value}" for field, value in (("speaker", review.speaker), ("outlet", review.outlet), ("type", review.type)) if value]
+    if fixed:
+        line.append(" (" + "; ".join(fixed) + ")")
+    if review.note:
+        line.append(f": {review.note}", style="italic")
+    if review.outdated:
+        line.append("  the article changed since: review it again", style="bold red")
+    if decisions > 1:
+        line.append(f"  [{decisions} decisions]", style="dim")
+    return line
+
+
+def _decide(quote_id: str, db: str, status: str, **decision: str | None) -> None:
+    import getpass
+
+    decision["reviewer"] = decision.get("reviewer") or os.environ.get("QUOTES_REVIEWER") or getpass.getuser()
+    try:
+        with _open_store(db) as store:
+            review = store.review(quote_id, status, **decision)  # type: ignore[arg-type]
+    except QuotesError as error:
+        _fail(error)
+    stdout.print(Text(f"{review.quote_id}  ").append(_review_line(review)))
+
+
+def review_options(command: Callable[..., None]) -> Callable[..., None]:
+    """What every decision takes: the quote, a note and who decided."""
+    for option in reversed([
+        click.argument("quote_id"),
+        click.option("--note", help="Why: what was checked, against what."),
+        click.option("--by", "reviewer", metavar="NAME", help="Who decides [default: $QUOTES_REVIEWER, or your user name]."),
+        db_option,
+    ]):
+        command = option(command)
+    return command
+
+
+@cli.command()
+@review_options
+def verify(quote_id: str, db: str, **decision: str | None) -> None:
+    """Sign a quote off as checked: the words, the speaker and the outlet are right.
+
+    Example: quotes verify 54ed30b3 --note "checked against the KCNA original" --by ana
+    """
+    _decide(quote_id, db, "verified", **decision)
+
+
+@cli.command()
+@review_options
+@click.option("--reason", type=click.Choice(["not-a-quote", "boundaries"]), default="not-a-quote", show_default=True, help="not-a-quote, or boundaries: a quote, but cut in the wrong places.")
+def reject(quote_id: str, db: str, **decision: str | None) -> None:
+    """Mark a detected quote as wrong: not a quote, or cut in the wrong places.
+
+    Example: quotes reject 54ed30b3 --reason boundaries --note "the quote runs on into the next sentence"
+    """
+    _decide(quote_id, db, "rejected", **decision)
+
+
+@cli.command()
+@review_options
+@click.option("--speaker", help="The right speaker, by name.")
+@click.option("--outlet", help="The right outlet nearest the speaker.")
+@click.option("--type", "type", type=click.Choice(["direct", "indirect", "mixed"]), help="The right quote type.")
+def correct(quote_id: str, db: str, **decision: str | None) -> None:
+    """Correct a quote's speaker, outlet or type; exports then carry the correction.
+
+    Example: quotes correct 54ed30b3 --speaker "Heather Nauert" --note "the spokeswoman said it, not Pompeo"
+    """
+    if not any(decision.get(field) for field in ("speaker", "outlet", "type")):
+        raise click.UsageError("give at least one of --speaker, --outlet, --type")
+    _decide(quote_id, db, "corrected", **decision)
 
 
 @cli.command()

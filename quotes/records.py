@@ -285,3 +285,29 @@ class IndexState:
 
     def __bool__(self) -> bool:
         return bool(self.clusters or self.merged or self.texts or self.postings)
+
+
+ReviewStatus = Literal["verified", "rejected", "corrected"]
+RejectReason = Literal["not-a-quote", "boundaries"]
+
+
+@dataclass(frozen=True, slots=True)
+class Review:
+    """One reviewer's decision on a quote, with the corrections in force after it.
+
+    ``speaker``, ``outlet`` and ``type`` are the corrected values (``None``:
+    the detected one stands); a later decision keeps the earlier corrections.
+    ``outdated`` is true when the article changed after the decision.
+    """
+
+    quote_id: str
+    status: ReviewStatus
+    reviewed_at: str
+    reviewer: str | None = None
+    note: str | None = None
+    reason: RejectReason | None = None
+    speaker: str | None = None
+    outlet: str | None = None
+    type: QuoteType | None = None
+    quote: str = ""  # the quote's words when it was reviewed
+    outdated: bool = False

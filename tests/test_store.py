@@ -13,7 +13,7 @@ import pytest
 from quotes.errors import StoreError
 from quotes.records import Article, Link, Quote
 from quotes.store import SCHEMA_VERSION, Filters, Store, fts_query
-from quotes.store.schema import _SCHEMA_1
+from quotes.store.schema import _SCHEMA_1, _SCHEMA_4
 
 KIM = (
     "North Korea's Kim Hopes for Progress\n\n"
@@ -70,10 +70,10 @@ def test_store_creates_schema_with_version_and_migrations(tmp_path: Path) -> Non
         tables = {r[0] for r in store.db.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'view')")}
         assert {"articles", "quotes", "speakers", "outlets", "clusters", "quotes_fts", "migrations", "quote_rows"} <= tables
         assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-        assert [r[0] for r in store.db.execute("SELECT version FROM migrations")] == [1, 2, 3, 4, 5]
+        assert [r[0] for r in store.db.execute("SELECT version FROM migrations")] == [1, 2, 3, 4, 5, 6]
     # Opening again applies nothing twice.
     with Store(path) as store:
-        assert [r[0] for r in store.db.execute("SELECT version FROM migrations")] == [1, 2, 3, 4, 5]
+        assert [r[0] for r in store.db.execute("SELECT version FROM migrations")] == [1, 2, 3, 4, 5, 6]
 
 
 # How to undo each migration after the first, to take a store back to an older schema.
@@ -90,6 +90,10 @@ _UNDO = {
         re.search(r"CREATE VIEW quote_rows AS.*?;", _SCHEMA_1, re.DOTALL).group(),  # type: ignore[union-attr]
     ],
     5: ["ALTER TABLE dedupe_clusters DROP COLUMN date", "ALTER TABLE dedupe_clusters DROP COLUMN repeats"],
+    6: [
+        "DROP VIEW quote_rows", "DROP VIEW current_reviews", "DROP TABLE reviews",
+        re.search(r"CREATE VIEW quote_rows AS.*?;", _SCHEMA_4, re.DOTALL).group(),  # type: ignore[union-attr]
+    ],
 }
 
 
@@ -108,7 +112,7 @@ def test_store_written_by_version_1_is_migrated(tmp_path: Path) -> None:
     Store(path).close()
     downgrade(path, 1)
     with Store(path) as store:
-        assert store.version == SCHEMA_VERSION == 5
+        assert store.version == SCHEMA_VERSION == 6
         indexes = {r[0] for r in store.db.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
         assert {"articles_seq", "articles_dating"} <= indexes
         columns = {r[1] for r in store.db.execute("PRAGMA table_info(dedupe_clusters)")}

@@ -27,7 +27,10 @@ from pathlib import Path
 from typing import Any, Literal
 
 from quotes.errors import StoreError
-from quotes.records import Appearance, Article, IndexedCluster, IndexState, Link, Quote, Variant, chain_text
+from quotes.records import (
+    Appearance, Article, IndexedCluster, IndexState, Link, Quote, Review, ReviewStatus, Variant, chain_text,
+)
+from quotes.store.reviews import add_review, reattach_reviews, review_history
 from quotes.store.schema import EXPORT_COLUMNS, MIGRATIONS, SCHEMA_VERSION
 from quotes.variants import variants
 
@@ -61,6 +64,7 @@ class Filters:
     until: str | None = None  # ISO date, inclusive
     type: str | None = None  # direct, indirect or mixed
     cluster: str | None = None  # a cluster id
+    status: str | None = None  # review status: unreviewed, verified, rejected or corrected
 
 
 @dataclass(frozen=True, slots=True)
@@ -235,6 +239,8 @@ class Store:
                 self._insert_article(article)
                 for quote in found:
                     quotes += self._insert_quote(quote, article)
+                if state == "changed":
+                    reattach_reviews(self.db, article)
             touched_clusters |= self._rename(renamed or {})
             grown = self._assign(clusters or {}, touched_clusters)
             if index:
@@ -273,6 +279,27 @@ class Store:
             if self.db.in_transaction:
                 self.db.execute("ROLLBACK")
             raise
+
+    def review(self, quote_id: str, status: ReviewStatus, **decision: str | None) -> Review:
+        """Record a reviewer's decision on a quote (an id or a unique prefix of one), in its own transaction.
+
+        ``decision`` holds ``reviewer``, ``note``, ``reason`` (of a rejection) and the
+        corrected ``speaker``, ``outlet`` and ``type``; see :mod:`quotes.store.reviews`.
+        """
+        quote, _, _ = self.quote(quote_id)
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+            found = add_review(self.db, quote.id, status, **decision)
+            self.db.execute("COMMIT")
+        except BaseException:
+            if self.db.in_transaction:
+                self.db.execute("ROLLBACK")
+            raise
+        return found
+
+    def reviews(self, quote_id: str) -> list[Review]:
+        """A quote's review decisions, oldest first."""
+        return review_history(self.db, quote_id)
 
     def save_index(self, changes: Iterable[IndexState]) -> None:
         """Write successive changes to the deduplicator's index in one transaction.
@@ -713,6 +740,9 @@ class Store:
         if filters.cluster:
             clauses.append("r.cluster_id = ?")
             params.append(filters.cluster)
+        if filters.status:
+            clauses.append("r.review_status = ?")
+            params.append(filters.status)
         return clauses, params
 
     def rows(self, filters: Filters = Filters(), *, limit: int | None = None) -> Iterator[dict[str, Any]]:
@@ -748,8 +778,9 @@ class Store:
         changes_by_cluster: dict[str, dict[str, list[dict[str, str]]]] = {}
         for row in cursor:
             data = dict(row)
-            if data["first_appearance"] is not None:
-                data["first_appearance"] = bool(data["first_appearance"])
+            for flag in ("first_appearance", "review_outdated"):
+                if data[flag] is not None:
+                    data[flag] = bool(data[flag])
             yield self._with_changes(data, changes_by_cluster)
 
     def _with_changes(self, row: dict[str, Any], known: dict[str, dict[str, list[dict[str, str]]]]) -> dict[str, Any]:

@@ -25,6 +25,15 @@ EXPORT_COLUMNS = (
     "first_outlet",
     "differs_from_first",  # its words differ from the cluster's first appearance (quotes.variants)
     "changes",  # those changes, as JSON: [{"first": "words there", "this": "words here"}, ...]
+    # A reviewer's decision (quotes verify / reject / correct, or the review pages)
+    "review_status",  # unreviewed, verified, rejected or corrected
+    "review_outdated",  # the article changed after the decision: review it again
+    "reviewed_by",
+    "reviewed_at",
+    "review_note",
+    "speaker_detected",  # what the pipeline found, where a correction replaced it
+    "quote_outlet_detected",
+    "type_detected",
 )
 
 _SCHEMA_1 = """
@@ -274,6 +283,79 @@ ALTER TABLE dedupe_clusters ADD COLUMN date TEXT;
 ALTER TABLE dedupe_clusters ADD COLUMN repeats TEXT NOT NULL DEFAULT '[]';
 """
 
+# A reviewer's decisions, one row each, never updated: the history of a quote's review. The
+# latest row of a quote is its current state, with the corrections made so far. Rows are not
+# tied to quotes by a foreign key: an article that is replaced takes its quotes with it, and
+# the decisions are moved onto its new quotes of the same words (flagged for re-review, since
+# the article they were made on is not the one stored now).
+_SCHEMA_6 = """
+CREATE TABLE reviews (
+    id INTEGER PRIMARY KEY,
+    quote_id TEXT NOT NULL,
+    article_id TEXT NOT NULL,
+    content_hash TEXT NOT NULL,
+    quote TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('verified', 'rejected', 'corrected')),
+    reason TEXT CHECK (reason IN ('not-a-quote', 'boundaries')),
+    speaker TEXT,
+    outlet TEXT,
+    type TEXT CHECK (type IN ('direct', 'indirect', 'mixed')),
+    note TEXT,
+    reviewer TEXT,
+    reviewed_at TEXT NOT NULL
+);
+CREATE INDEX reviews_quote ON reviews(quote_id, id);
+CREATE INDEX reviews_article ON reviews(article_id);
+CREATE VIEW current_reviews AS
+SELECT r.* FROM reviews r WHERE r.id = (SELECT max(id) FROM reviews WHERE quote_id = r.quote_id);
+DROP VIEW quote_rows;
+-- One row per quote, flat, with its review: a correction replaces the detected value, kept as *_detected.
+CREATE VIEW quote_rows AS
+SELECT
+    q.id AS quote_id,
+    q.rowid AS quote_rowid,
+    a.id AS article_id,
+    a.title AS article_title,
+    ao.name AS article_outlet,
+    a.published AS date,
+    a.url AS url,
+    COALESCE(rv.speaker, s.name, q.speaker) AS speaker,
+    CASE WHEN rv.speaker IS NULL THEN q.speaker_role END AS speaker_role,  -- the detected speaker's role
+    COALESCE(rv.outlet, qo.name) AS quote_outlet,
+    q.via AS via,
+    COALESCE(rv.type, q.type) AS type,
+    q.cue AS cue,
+    q.text AS quote,
+    q.cluster_id AS cluster_id,
+    c.appearances AS cluster_size,
+    CASE WHEN c.id IS NULL THEN NULL ELSE c.first_quote_id = q.id END AS first_appearance,
+    c.first_date AS first_date,
+    fo.name AS first_outlet,
+    COALESCE(rv.status, 'unreviewed') AS review_status,
+    CASE WHEN rv.id IS NULL THEN NULL ELSE rv.content_hash != a.content_hash END AS review_outdated,
+    rv.reviewer AS reviewed_by,
+    rv.reviewed_at AS reviewed_at,
+    rv.note AS review_note,
+    rv.reason AS review_reason,
+    CASE WHEN rv.speaker IS NULL THEN NULL ELSE COALESCE(s.name, q.speaker) END AS speaker_detected,
+    CASE WHEN rv.outlet IS NULL THEN NULL ELSE qo.name END AS quote_outlet_detected,
+    CASE WHEN rv.type IS NULL THEN NULL ELSE q.type END AS type_detected,
+    q.speaker_id AS speaker_id,
+    q.speaker_mention AS speaker_mention,
+    q.confidence AS confidence,
+    q.headline AS headline,
+    a.seq AS article_seq,
+    q.start AS start
+FROM quotes q
+JOIN articles a ON a.id = q.article_id
+LEFT JOIN outlets ao ON ao.id = a.outlet_id
+LEFT JOIN speakers s ON s.id = q.speaker_id
+LEFT JOIN outlets qo ON qo.id = q.outlet_id
+LEFT JOIN clusters c ON c.id = q.cluster_id
+LEFT JOIN outlets fo ON fo.id = c.first_outlet_id
+LEFT JOIN reviews rv ON rv.id = (SELECT max(id) FROM reviews WHERE quote_id = q.id);
+"""
+
 # (version, name, script). Append only: a released migration never changes.
 MIGRATIONS: tuple[tuple[int, str, str], ...] = (
     (1, "articles, quotes, speakers, outlets, clusters, fts", _SCHEMA_1),
@@ -281,5 +363,6 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
     (3, "deduplication index, speaker spelling counts, article dating index", _SCHEMA_3),
     (4, "relay chains", _SCHEMA_4),
     (5, "occasions: cluster dates and repeats", _SCHEMA_5),
+    (6, "reviews: decisions with their history, in the flat rows", _SCHEMA_6),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
