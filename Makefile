@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: demo test fuzz check-all install clean
+.PHONY: demo test fuzz check-all screenshots install clean
 
 install: $(STAMP)
 
@@ -31,6 +31,10 @@ fuzz: $(STAMP)
 # Slow end-to-end checks (whole PolNeAR train split); not part of `make test`.
 check-all: $(STAMP)
 	$(BIN)/python -m pytest -q -m "slow or not slow"
+
+# The README's pictures of the review pages (needs Debian's chromium).
+screenshots: $(STAMP)
+	$(BIN)/python docs/screenshots.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info

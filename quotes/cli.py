@@ -23,7 +23,6 @@ from quotes.api import DEFAULT_MAX_CHARS, DEFAULT_MODEL, extract_articles
 from quotes.errors import InputError, QuotesError
 from quotes.read import read_paths
 from quotes.records import Article, Change, Link, Quote, Review, Variant
-from quotes.text import match_text
 
 if TYPE_CHECKING:
     from rich.progress import Progress, Task, TaskID
@@ -282,8 +281,6 @@ db_option = click.option(
 
 
 def _iso_date(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-    import re
-
     if value is not None and not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", value):
         raise click.BadParameter(f"{value!r} is not a date like 2018-10-08 (or 2018-10, or 2018)")
     return value
@@ -818,10 +815,11 @@ def _print_variants(cluster: dict[str, object], wordings: tuple[Variant, ...], r
 
 def _changes_marked(text: str, changes: tuple[Change, ...]) -> Text:
     """The wording with the words it has in place of the first appearance's in bold red."""
-    marked = {w for c in changes for w in c.this.split()}
+    from quotes.variants import changed_pieces
+
     shown = Text()
-    for piece in re.split(r"(\w[\w'’-]*)", _shorten(text, 400)):
-        shown.append(piece, style="bold red" if piece and match_text(piece) in marked else "")
+    for piece, changed in changed_pieces(_shorten(text, 400), changes):
+        shown.append(piece, style="bold red" if changed else "")
     return shown
 
 

@@ -25,7 +25,7 @@ from quotes.marks import speaker_words
 from quotes.records import Appearance, Change, Variant
 from quotes.text import match_text
 
-__all__ = ["variants", "wording_changes"]
+__all__ = ["changed_pieces", "variants", "wording_changes"]
 
 # An editor's mark standing for words: an ellipsis, or a bracketed insertion that is not glued
 # to a word ("[W]e" edits a word and is read by match_text).
@@ -122,3 +122,19 @@ def variants(
         )
         for n, members in enumerate(groups.values())
     )
+
+
+_WORD = re.compile(r"(\w[\w'’-]*)")
+
+
+def changed_pieces(text: str, changes: Sequence[Change]) -> list[tuple[str, bool]]:
+    """A wording cut into pieces, each flagged when it is a word this wording has in place of the first's.
+
+    For display: the pieces join back into ``text``.
+
+    Example:
+        >>> changed_pieces("we will not win", [Change(first="", this="not")])
+        [('we', False), (' ', False), ('will', False), (' ', False), ('not', True), (' ', False), ('win', False)]
+    """
+    marked = {word for change in changes for word in change.this.split()}
+    return [(piece, bool(marked) and match_text(piece) in marked) for piece in _WORD.split(text) if piece]

@@ -65,6 +65,9 @@ class Filters:
     type: str | None = None  # direct, indirect or mixed
     cluster: str | None = None  # a cluster id
     status: str | None = None  # review status: unreviewed, verified, rejected or corrected
+    article: str | None = None  # an article id
+    speaker_id: int | None = None  # a speaker row (as detected)
+    max_confidence: float | None = None  # only quotes the resolver is at most this sure of
 
 
 @dataclass(frozen=True, slots=True)
@@ -740,13 +743,22 @@ class Store:
         if filters.cluster:
             clauses.append("r.cluster_id = ?")
             params.append(filters.cluster)
-        if filters.status:
-            clauses.append("r.review_status = ?")
-            params.append(filters.status)
+        for column, value in (("review_status", filters.status), ("article_id", filters.article), ("speaker_id", filters.speaker_id)):
+            if value is not None:
+                clauses.append(f"r.{column} = ?")
+                params.append(value)
+        if filters.max_confidence is not None:
+            clauses.append("r.confidence <= ?")
+            params.append(filters.max_confidence)
         return clauses, params
 
-    def rows(self, filters: Filters = Filters(), *, limit: int | None = None) -> Iterator[dict[str, Any]]:
+    def rows(
+        self, filters: Filters = Filters(), *, limit: int | None = None, offset: int = 0, least_sure_first: bool = False
+    ) -> Iterator[dict[str, Any]]:
         """Quotes as flat rows (the ``quote_rows`` view), best match first when searching text.
+
+        In date order otherwise, or with ``least_sure_first`` by the resolver's confidence,
+        lowest first (a review queue).
 
         Each row has the :data:`EXPORT_COLUMNS` plus ``highlighted`` (the quote
         with matched words between ``\\x01`` and ``\\x02``) and a few more.
@@ -767,10 +779,12 @@ class Store:
             sql = "SELECT r.*, r.quote AS highlighted FROM quote_rows r"
             sql += (" WHERE " + " AND ".join(clauses)) if clauses else ""
             order = "r.date IS NULL, r.date, r.article_seq, r.start"
+        if least_sure_first:
+            order = f"r.confidence, {order}"
         sql += f" ORDER BY {order}"
-        if limit is not None:
-            sql += " LIMIT ?"
-            params.append(limit)
+        if limit is not None or offset:
+            sql += " LIMIT ? OFFSET ?"
+            params += [-1 if limit is None else limit, offset]
         try:
             cursor = self.db.execute(sql, params)
         except sqlite3.OperationalError as exc:

@@ -1,8 +1,10 @@
-"""Review quotes in a browser: Datasette over the store, set up for quote review.
+"""Review quotes in a browser: Datasette over the store, with the review pages.
 
 Datasette is an optional extra (``pip install 'quotes[review]'``); quotes
-runs its command line with a metadata file that labels the tables, facets
-quotes by speaker, outlet and type, and points searches at the FTS index.
+runs its command line with the pages of :mod:`quotes.review.pages` (a queue,
+a page per quote, cluster and speaker, the decisions) and a metadata file that
+labels the tables, facets quotes by speaker, outlet and type, and points
+searches at the FTS index.
 """
 
 from __future__ import annotations
@@ -18,6 +20,9 @@ from pathlib import Path
 from typing import Any
 
 from quotes.errors import QuotesError, StoreError
+from quotes.store import Store
+
+TEMPLATES = Path(__file__).parent / "templates"
 
 INSTALL_HINT = "Datasette is not installed; install it with: pip install 'quotes[review]'  (or: pip install datasette)"
 
@@ -79,10 +84,13 @@ def serve(db: str | Path, *, host: str = "127.0.0.1", port: int = 8001, get: str
         raise QuotesError(INSTALL_HINT)
     if not Path(db).is_file():
         raise StoreError(f"{db}: no quote store here; make one with `quotes ingest PATH --db {db}`")
+    Store(db, create=False).close()  # a store written by an older quotes is upgraded first: the pages need its reviews
     with tempfile.TemporaryDirectory() as folder:
         metadata = Path(folder, "metadata.json")
         metadata.write_text(json.dumps(datasette_metadata(db)), encoding="utf-8")
-        command = [sys.executable, "-m", "datasette", "serve", str(db), "--metadata", str(metadata)]
+        # quotes.review runs Datasette with the review pages (quotes.review.pages) registered
+        command = [sys.executable, "-m", "quotes.review", "serve", str(db), "--metadata", str(metadata)]
+        command += ["--template-dir", str(TEMPLATES)]
         command += ["--setting", "facet_time_limit_ms", "1000"]
         command += ["--get", get] if get else ["--host", host, "--port", str(port)]
         child = subprocess.Popen(command)
