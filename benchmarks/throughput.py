@@ -4,7 +4,7 @@ Usage:
     .venv/bin/python benchmarks/throughput.py [--batch-size 16] [--json] [PATH ...]
 
 Without a PATH it reads PolNeAR's dev texts ($QUOTES_POLNEAR or ../shared/polnear).
-Prints what `quotes bench PATH` prints; the README's performance table is its output.
+Prints what `quotes bench PATH` prints; the performance table in docs/performance.md is its output.
 """
 
 from __future__ import annotations

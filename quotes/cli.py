@@ -829,7 +829,9 @@ def _changes_marked(text: str, changes: tuple[Change, ...]) -> Text:
 @click.option("--port", default=8001, show_default=True, type=click.IntRange(0, 65535), help="Port to listen on.")
 @click.option("--get", "get_path", metavar="PATH", help="Fetch one page (e.g. /quotes/quote_rows.json) and exit, without a server.")
 def review(db: str, host: str, port: int, get_path: str | None) -> None:
-    """Review stored quotes in a browser (Datasette), faceted by speaker, outlet and type.
+    """Check, correct and sign off quotes in a browser: a queue at /review, a page per quote.
+
+    Datasette serves the pages and, beside them, the tables, SQL and facets.
 
     Needs the review extra: pip install 'quotes[review]'.
 
@@ -839,7 +841,7 @@ def review(db: str, host: str, port: int, get_path: str | None) -> None:
 
     try:
         if not get_path:
-            stderr.print(f"serving {db} at http://{host}:{port}/ (Ctrl-C to stop)", highlight=False)
+            stderr.print(f"serving {db} at http://{host}:{port}/ (Ctrl-C to stop); the review queue is at /review", highlight=False)
         status = serve(db, host=host, port=port, get=get_path)
     except QuotesError as error:
         _fail(error)

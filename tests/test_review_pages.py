@@ -6,6 +6,8 @@ import asyncio
 import html
 import re
 import shutil
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -142,3 +144,13 @@ def test_decisions_are_posted_with_a_csrf_token_and_reach_the_store(site) -> Non
     bad = _post(ds, path, {"action": "correct"})
     assert bad.status_code == 400 and "needs a speaker" in bad.text
     assert _get(ds, "/quote/ffffffffffff").status_code == 404
+
+
+def test_get_fetches_a_review_page_without_a_server(store_path: Path) -> None:
+    quote = _row(store_path, text="bridge reopen")
+    fetched = subprocess.run(
+        [sys.executable, "-m", "quotes", "review", "--db", str(store_path), "--get", f"/quote/{quote['quote_id']}"],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert fetched.returncode == 0, fetched.stderr
+    assert 'name="csrftoken"' in fetched.stdout and "&lt;script&gt;alert(&#39;quote&#39;)" in fetched.stdout

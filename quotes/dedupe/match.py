@@ -16,14 +16,14 @@ from quotes.text import match_text, same_speaker, speaker_key
 
 __all__ = ["DEFAULT_OPTIONS", "MatchOptions", "replace_options", "same_utterance"]
 
-# Days from a cluster's first date past which the same words are another occasion (README).
+# Days from a cluster's first date past which the same words are another occasion (docs/deduplication.md).
 OCCASION_DAYS = 180
 PHRASE_OCCASION_DAYS = 30
 
 
 @dataclass(frozen=True, slots=True)
 class MatchOptions:
-    """Thresholds of the pair decision; the defaults were chosen on PolNeAR pairs (README).
+    """Thresholds of the pair decision; the defaults were chosen on PolNeAR pairs (docs/deduplication.md).
 
     Attributes:
         near: rapidfuzz ``fuzz.ratio`` (0-100) on the two match keys at or above
