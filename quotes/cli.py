@@ -22,7 +22,7 @@ from rich.text import Text
 from quotes.api import DEFAULT_MAX_CHARS, DEFAULT_MODEL, extract_articles
 from quotes.errors import InputError, QuotesError
 from quotes.read import read_paths
-from quotes.records import Article, Change, Link, Quote, Review, Variant
+from quotes.records import QUOTE_TYPES, REJECT_REASONS, REVIEW_STATUSES, Article, Change, Link, Quote, Review, Variant
 
 if TYPE_CHECKING:
     from rich.progress import Progress, Task, TaskID
@@ -31,7 +31,6 @@ if TYPE_CHECKING:
     from quotes.store import Filters, Store
 
 # Piped or redirected output gets a page-wide table rather than rich's 80-column default.
-REVIEW_STATUSES = ("unreviewed", "verified", "rejected", "corrected")
 stdout = Console(width=None if sys.stdout.isatty() else 140)
 stderr = Console(stderr=True)
 
@@ -294,7 +293,7 @@ def filter_options(command: Callable[..., None]) -> Callable[..., None]:
         click.option("--via", help="Only quotes whose relay chain has a link (speaker, outlet, wire, publisher) whose name contains this."),
         click.option("--since", callback=_iso_date, help="Only articles dated on or after this date (YYYY[-MM[-DD]])."),
         click.option("--until", callback=_iso_date, help="Only articles dated on or before this date."),
-        click.option("--type", "quote_type", type=click.Choice(["direct", "indirect", "mixed"]), help="Only quotes of this type."),
+        click.option("--type", "quote_type", type=click.Choice(QUOTE_TYPES), help="Only quotes of this type."),
         click.option("--status", type=click.Choice(REVIEW_STATUSES), help="Only quotes with this review status."),
     ]
     for option in reversed(options):
@@ -711,7 +710,7 @@ def verify(quote_id: str, db: str, **decision: str | None) -> None:
 
 @cli.command()
 @review_options
-@click.option("--reason", type=click.Choice(["not-a-quote", "boundaries"]), default="not-a-quote", show_default=True, help="not-a-quote, or boundaries: a quote, but cut in the wrong places.")
+@click.option("--reason", type=click.Choice(REJECT_REASONS), default=REJECT_REASONS[0], show_default=True, help="not-a-quote, or boundaries: a quote, but cut in the wrong places.")
 def reject(quote_id: str, db: str, **decision: str | None) -> None:
     """Mark a detected quote as wrong: not a quote, or cut in the wrong places.
 
@@ -724,7 +723,7 @@ def reject(quote_id: str, db: str, **decision: str | None) -> None:
 @review_options
 @click.option("--speaker", help="The right speaker, by name.")
 @click.option("--outlet", help="The right outlet nearest the speaker.")
-@click.option("--type", "type", type=click.Choice(["direct", "indirect", "mixed"]), help="The right quote type.")
+@click.option("--type", "type", type=click.Choice(QUOTE_TYPES), help="The right quote type.")
 def correct(quote_id: str, db: str, **decision: str | None) -> None:
     """Correct a quote's speaker, outlet or type; exports then carry the correction.
 

@@ -10,10 +10,11 @@ import dataclasses
 import hashlib
 from datetime import date as _date
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 Span = tuple[int, int]
 QuoteType = Literal["direct", "indirect", "mixed"]
+QUOTE_TYPES: tuple[QuoteType, ...] = get_args(QuoteType)
 #: What a link of a relay chain is: who spoke, or what carried the words.
 LinkKind = Literal["person", "organisation", "outlet", "platform", "document"]
 #: Where a link stands in the chain: the speaker first, the publisher last.
@@ -288,7 +289,10 @@ class IndexState:
 
 
 ReviewStatus = Literal["verified", "rejected", "corrected"]
+#: What exports and filters call a quote's review state: a decision's status, or none yet.
+REVIEW_STATUSES: tuple[str, ...] = ("unreviewed", *get_args(ReviewStatus))
 RejectReason = Literal["not-a-quote", "boundaries"]
+REJECT_REASONS: tuple[RejectReason, ...] = get_args(RejectReason)
 
 
 @dataclass(frozen=True, slots=True)

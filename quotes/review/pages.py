@@ -23,13 +23,11 @@ from typing import Any
 from datasette import Response, hookimpl
 
 from quotes.errors import QuotesError
-from quotes.records import Article, Change, Quote
+from quotes.records import QUOTE_TYPES, REJECT_REASONS, REVIEW_STATUSES, Article, Change, Quote
 from quotes.store import Filters, Store
 from quotes.variants import changed_pieces
 
 QUEUE_SIZE = 50
-STATUSES = ("unreviewed", "verified", "rejected", "corrected")
-TYPES = ("direct", "indirect", "mixed")
 _QUEUE_FILTERS = ("speaker", "outlet", "article", "since", "until", "type", "confidence", "status")
 
 
@@ -93,15 +91,15 @@ async def queue_page(datasette: Any, request: Any) -> Response:
     filters = Filters(
         speaker=args["speaker"] or None, outlet=args["outlet"] or None, article=args["article"] or None,
         since=args["since"] or None, until=args["until"] or None,
-        type=args["type"] if args["type"] in TYPES else None,
-        status=args["status"] if args["status"] in STATUSES else None, max_confidence=confidence,
+        type=args["type"] if args["type"] in QUOTE_TYPES else None,
+        status=args["status"] if args["status"] in REVIEW_STATUSES else None, max_confidence=confidence,
     )
     with _store(datasette) as store:
         rows = list(store.rows(filters, limit=QUEUE_SIZE + 1, offset=(page - 1) * QUEUE_SIZE, least_sure_first=True))
     more = len(rows) > QUEUE_SIZE
     kept = {k: v for k, v in args.items() if v}
     return await _page(datasette, request, "quotes_queue.html", {
-        "rows": rows[:QUEUE_SIZE], "args": args, "statuses": STATUSES, "types": TYPES, "page": page,
+        "rows": rows[:QUEUE_SIZE], "args": args, "statuses": REVIEW_STATUSES, "types": QUOTE_TYPES, "page": page,
         "next_url": "/review?" + urllib.parse.urlencode({**kept, "page": page + 1}) if more else None,
         "previous_url": "/review?" + urllib.parse.urlencode({**kept, "page": page - 1}) if page > 1 else None,
     })
@@ -124,7 +122,7 @@ async def quote_page(datasette: Any, request: Any) -> Response:
         return await _not_found(datasette, request, error)
     pieces = article_pieces(article, quote)
     return await _page(datasette, request, "quotes_quote.html", {
-        "quote": quote, "row": row, "article": article, "pieces": pieces, "reviews": reviews, "types": TYPES,
+        "quote": quote, "row": row, "article": article, "pieces": pieces, "reviews": reviews, "types": QUOTE_TYPES,
         "first_quote_piece": next((n for n, (_, mark) in enumerate(pieces) if mark == "quote"), None),
         "appearances": cluster if len(cluster) > 1 else [], "current_id": quote.id,
         "message": message or request.args.get("done"), "failed": status != 200,
@@ -139,11 +137,11 @@ def _decide(store: Store, quote_id: str, form: dict[str, str]) -> tuple[str, int
         status = "verified"
     elif action == "reject":
         status = "rejected"
-        decision["reason"] = form.get("reason") if form.get("reason") in ("not-a-quote", "boundaries") else "not-a-quote"
+        decision["reason"] = form.get("reason") if form.get("reason") in REJECT_REASONS else REJECT_REASONS[0]
     elif action == "correct":
         status = "corrected"
         decision |= {field: form.get(field) for field in ("speaker", "outlet", "type")}
-        if decision["type"] not in TYPES:
+        if decision["type"] not in QUOTE_TYPES:
             decision["type"] = None
     else:
         return f"unknown action {action!r}", 400
@@ -177,7 +175,7 @@ async def speaker_page(datasette: Any, request: Any) -> Response:
         rows = list(store.rows(Filters(speaker_id=speaker_id)))
     if not rows:
         return await _not_found(datasette, request, QuotesError(f"no quotes of speaker {speaker_id}"))
-    statuses = {s: sum(r["review_status"] == s for r in rows) for s in STATUSES}
+    statuses = {s: sum(r["review_status"] == s for r in rows) for s in REVIEW_STATUSES}
     return await _page(datasette, request, "quotes_speaker.html", {"rows": rows, "name": rows[0]["speaker_detected"] or rows[0]["speaker"], "statuses": statuses})
 
 

@@ -12,10 +12,9 @@ import sqlite3
 from datetime import datetime, timezone
 
 from quotes.errors import StoreError
-from quotes.records import Article, RejectReason, Review, ReviewStatus
+from quotes.records import QUOTE_TYPES, Article, RejectReason, Review, ReviewStatus
 
 _COLUMNS = "quote_id, article_id, content_hash, quote, status, reason, speaker, outlet, type, note, reviewer, reviewed_at"
-_TYPES = ("direct", "indirect", "mixed")
 
 
 def add_review(
@@ -40,23 +39,25 @@ def add_review(
         raise StoreError(f"no quote with id {quote_id!r}")
     if status == "corrected" and not (speaker or outlet or type):
         raise StoreError(f"quote {quote_id}: a correction needs a speaker, an outlet or a type")
-    if type is not None and type not in _TYPES:
-        raise StoreError(f"quote {quote_id}: type {type!r} is not one of {', '.join(_TYPES)}")
+    if type is not None and type not in QUOTE_TYPES:
+        raise StoreError(f"quote {quote_id}: type {type!r} is not one of {', '.join(QUOTE_TYPES)}")
     before = current_review(db, quote_id)
     # A decision keeps the corrections before it; a correction adds to them.
     kept = (before.speaker, before.outlet, before.type) if before else (None, None, None)
-    fields = tuple(_clean(new) or old for new, old in zip((speaker, outlet, type), kept))
-    reviewed_at = datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+    fixed_speaker, fixed_outlet, fixed_type = (_clean(new) or old for new, old in zip((speaker, outlet, type), kept))
+    review = Review(
+        quote_id=row["id"], status=status, reviewed_at=datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
+        reviewer=_clean(reviewer), note=_clean(note), reason=reason if status == "rejected" else None,
+        speaker=fixed_speaker, outlet=fixed_outlet, type=fixed_type, quote=row["text"],  # type: ignore[arg-type]
+    )
     db.execute(
         f"INSERT INTO reviews ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
-            row["id"], row["article_id"], row["content_hash"], row["text"], status,
-            reason if status == "rejected" else None, *fields, _clean(note), _clean(reviewer), reviewed_at,
+            review.quote_id, row["article_id"], row["content_hash"], review.quote, review.status, review.reason,
+            review.speaker, review.outlet, review.type, review.note, review.reviewer, review.reviewed_at,
         ),
     )
-    found = current_review(db, quote_id)
-    assert found is not None
-    return found
+    return review
 
 
 def current_review(db: sqlite3.Connection, quote_id: str) -> Review | None:
