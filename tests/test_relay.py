@@ -137,6 +137,40 @@ def test_a_headline_object_with_quoted_words_is_a_quote(nlp) -> None:
     assert "Swift Justice" in quotes[0].content
 
 
+def test_a_headline_found_by_two_rules_is_one_quote(nlp) -> None:
+    # Both the parse ("calls for" a quoted object) and the headline's form find it.
+    text = (
+        "Ruritania's President Calls for \u2018Fresh Start\u2019 With Neighbours\n\n"
+        "Ruritania's President Ana Varga said on Monday that the region needed a fresh start.\n"
+    )
+    headline = [q for q in nlp(text)._.quotes if "Fresh Start" in q.content]
+    assert [q.speaker for q in headline] == ["Ana Varga"], [(q.content, q.rule) for q in headline]
+
+
+def test_a_headline_verb_tagged_as_a_person_is_no_speaker(nlp) -> None:
+    # The recogniser reads "Calls" in "Taiwan's Leader Calls for ..." as a person's name.
+    text = (
+        "Taiwan's Leader Calls for 'New Chapter' in Relations with Beijing\n\n"
+        "Taiwan's President Lai Ching-te said on Monday that ties needed a new chapter.\n"
+    )
+    speakers = {q.speaker for q in nlp(text)._.quotes}
+    assert "Calls" not in speakers and "Lai Ching-te" in speakers
+
+
+def test_a_masthead_blurb_at_the_foot_does_not_carry_the_headline(nlp) -> None:
+    # "The Voice of America provides news ...": the publisher describing itself after the story
+    # opens none of it; a photo caption is the lead, and it names no outlet.
+    text = (
+        "Ruritania's President Calls for 'Fresh Start' With Neighbours\n\n"
+        "FILE - Ruritania's President Ana Varga speaks in the capital, Oct. 10, 2017.\n\n"
+        "Ruritania's President Ana Varga said on Monday that the region needed a fresh start.\n\n"
+        "VOA News\n\n"
+        "The Voice of America provides news and information in more than 40 languages.\n"
+    )
+    quotes = nlp(text)._.quotes
+    assert quotes and all(q.outlet is None for q in quotes), [(q.content, q.outlet, q.resolution) for q in quotes]
+
+
 # --- nesting folded, not dropped ------------------------------------------------------
 
 FOLDS = [

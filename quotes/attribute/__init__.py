@@ -42,7 +42,7 @@ from spacy.vocab import Vocab
 from quotes.attribute.chains import LINK_KINDS, ChainLinker, chain_outlet, with_publisher
 from quotes.attribute.index import ArticleIndexer
 from quotes.attribute.mentions import repair_mention
-from quotes.attribute.outlets import dateline_outlet, name_reports, paragraph_openers, sentence_bounds
+from quotes.attribute.outlets import dateline_outlet, name_reports, paragraph_openers, sentence_bounds, story_opener
 from quotes.attribute.speakers import History, SpeakerNamer
 from quotes.detect import Detection, OwnedSpans
 from quotes.lexicon import OutletGazetteer, cue_lexicon, default_outlets, default_people
@@ -82,7 +82,7 @@ class Resolver(ArticleIndexer, SpeakerNamer, ChainLinker):
         quotes: list[Quote] = []
         history = History()
         paragraph_outlet = paragraph_openers(doc, text, index)
-        first_opener = next((paragraph_outlet[p] for p in sorted(paragraph_outlet)), None)
+        first_opener = story_opener(doc, text, paragraph_outlet)
         attributed: list[Detection] = []  # detections with a speaker mention, after repair
         owned = OwnedSpans([_owned_spans(d) for d in detections])
         for number, detection in enumerate(detections):

@@ -138,7 +138,8 @@ class ArticleIndexer:
 
     def _has_cue_word(self, ent: SpacySpan) -> bool:
         lexicon = self.lexicon
-        for token in ent[1:]:
+        # after the first word of a name ("Kim Hopes"), or as the whole of it ("President Calls for ...")
+        for token in ent[1:] if len(ent) > 1 else ent:
             form = token.lower_
             if any(lexicon.verb_class(stem) for stem in (form[:-1], form[:-2]) if form.endswith("s") and stem):
                 return True

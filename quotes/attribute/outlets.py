@@ -68,6 +68,22 @@ def paragraph_openers(doc: Doc, text: str, index: ArticleIndex) -> dict[int, str
     return openers
 
 
+def story_opener(doc: Doc, text: str, openers: dict[int, str]) -> str | None:
+    """The outlet that opens the story: the opener of its first line, else of its lead.
+
+    The lead is the first paragraph after the first line with a sentence built on a verb, so a
+    photo caption ("FILE - Tsai Ing-wen delivers a speech ...") can be it, and a masthead's blurb
+    at the foot ("The Voice of America provides news ...") never is.
+    """
+    if -1 in openers:
+        return openers[-1]
+    for sentence in doc.sents:
+        paragraph = text.rfind("\n", 0, sentence.start_char)
+        if paragraph >= 0 and sentence.root.pos_ in ("VERB", "AUX"):
+            return openers.get(paragraph)
+    return None
+
+
 def generic_kinds(phrase: str) -> tuple[str, ...]:
     """Which outlets a generic phrase can stand for: "state media" only for state media."""
     if re.match(r"(state|official|government)", phrase, re.IGNORECASE):

@@ -135,7 +135,13 @@ def detect(
         d for number, d in enumerate(kept) if not (d.type == "indirect" and _inside_quotation_of_another(number, d, quotations))
     ]
     settled = (_settled(text, d) for d in with_transcript_turns(text, kept))
-    return [d for d in settled if d is not None]
+    # Two rules may find one quote (a headline's "Calls for 'Breakthrough'" by its parse and by its
+    # form): the same words are one quote, as the store keys it.
+    unique: dict[tuple[tuple[int, int], ...], Detection] = {}
+    for detection in settled:
+        if detection is not None:
+            unique.setdefault(detection.content_spans, detection)
+    return list(unique.values())
 
 
 def _settled(text: str, detection: Detection) -> Detection | None:
