@@ -447,6 +447,18 @@ HEADLINES = [
         Q("Alliance With Japan Remains Ironclad", "indirect", "Says", "Mattis"),
         id="says-headline",
     ),
+    # Sentence-case wire headlines the parser misreads: the source closing the line, and
+    # "says" before words without a verb.
+    pytest.param(
+        "Ruritania's Varga oversaw hypersonic rocket test, state media says",
+        Q("Ruritania's Varga oversaw hypersonic rocket test", "indirect", "says", "state media"),
+        id="trailing-source-says",
+    ),
+    pytest.param(
+        "Kremlin says talks with Kyiv not easy but important",
+        Q("talks with Kyiv not easy but important", "indirect", "says", "Kremlin"),
+        id="sentence-case-says-verbless",
+    ),
     pytest.param(
         "Governor Cooper Speaks \u2018Directly To Flood Victims\u2019 After Second Storm",
         Q("Directly To Flood Victims", "direct", "Speaks", "Governor Cooper"),
@@ -460,6 +472,12 @@ def test_detect_headlines(nlp, text: str, expected: Q) -> None:
     (quote,) = run(nlp, text)
     assert found(text, quote) == expected_view(expected)
     assert quote.headline is True
+
+
+def test_a_headline_credit_is_not_content(nlp) -> None:
+    # The agency after the dash ran the story; it is not part of what Ruritania said.
+    text = "Ruritania says it tested a new rocket engine \u2014 Ruritanian State News Agency\n\nThe test was held on Monday.\n"
+    assert [pieces(text, q) for q in run(nlp, text)] == [("it tested a new rocket engine",)]
 
 
 def test_detect_headline_above_its_story(nlp) -> None:

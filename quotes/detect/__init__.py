@@ -42,7 +42,7 @@ from quotes.detect.detection import (
     same_sentence,
 )
 from quotes.detect.furniture import DATELINE_RE, furniture_spans
-from quotes.detect.headlines import detect_headlines, headline_like_lines
+from quotes.detect.headlines import detect_headlines, headline_like_lines, without_credits
 from quotes.detect.quotations import SpeechCues, attach_region, combine, nickname
 from quotes.detect.relays import fold_relays
 from quotes.detect.splits import merge_split_quotes, with_transcript_turns
@@ -117,12 +117,17 @@ def detect(
             used_regions.update(inner)
             found = replace(found, quoted_spans=found.quoted_spans + tuple(p for i in inner for p in regions[i].pieces))
         detections.append(found)
-    detections.extend(detect_headlines(doc, text, lexicon, region_index, on_furniture, detections))
+    headlines = list(detect_headlines(doc, text, lexicon, region_index, on_furniture, detections))
+    # A headline read by its form replaces the parse's reading of the same cue's object
+    # ("Pentagon announces four dead after ...": all of it, not "four dead").
+    headline_cues = {d.cue_span for d in headlines}
+    detections = [d for d in detections if not (d.rule.endswith(":object") and d.cue_span in headline_cues)] + headlines
     merged = merge_split_quotes(doc, text, sorted(detections, key=lambda d: d.content_spans[0]))
-    headline_lines = SpanSet(span for span, title_case in headline_like_lines(text, on_furniture) if title_case)
+    lines = list(headline_like_lines(text, on_furniture))
+    headline_lines = SpanSet(span for span, title_case in lines if title_case)
     kept = [
         replace(d, headline=True) if not d.headline and d.content_spans[0][0] in headline_lines else d
-        for d in merged
+        for d in without_credits(text, merged, [span for span, _ in lines])
         if d.rule != SHORT_RULE and d.content_spans
     ]
     kept = fold_relays(doc, text, kept, lexicon)

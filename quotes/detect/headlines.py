@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 
 from spacy.tokens import Doc
 
@@ -16,7 +17,8 @@ from quotes.records import Span
 
 # Room left for the opening mark between a region's start and its inside (`` is two characters).
 _MARKS_BEFORE_INSIDE = 8
-_HEADLINE_SUFFIX_RE = re.compile(r"\s+[\u2013\u2014-]\s+\w+(\s\w+)?\s*$")
+# A credit closing a headline: " - RIA", " — Korean Central News Agency".
+_HEADLINE_SUFFIX_RE = re.compile(r"\s+[\u2013\u2014-]\s+(?:\w+(\s\w+)?|[A-Z][\w.&'-]*(?:\s+[A-Z][\w.&'-]*){0,4})\s*$")
 
 
 def headline_like_lines(text: str, furniture: SpanSet) -> Iterator[tuple[Span, bool]]:
@@ -38,6 +40,31 @@ def headline_like_lines(text: str, furniture: SpanSet) -> Iterator[tuple[Span, b
             yield (offset, offset + len(line)), title_case
 
 
+def credit_start(text: str, start: int, end: int) -> int:
+    """Where the credit closing the headline ``start:end`` begins (" - RIA"), or ``end`` if it has none."""
+    credit = _HEADLINE_SUFFIX_RE.search(text[start:end])
+    return start + credit.start() if credit is not None else end
+
+
+def without_credits(text: str, detections: list[Detection], lines: list[Span]) -> list[Detection]:
+    """Detections whose content stops before the credit closing a headline: the agency that ran
+    the story is not what it reports ("Ruritania says it tested an engine - RNA")."""
+    credits = [(a, cut) for a, b in lines if (cut := credit_start(text, a, b)) < b]
+    if not credits:
+        return detections
+    result = []
+    for detection in detections:
+        pieces = tuple(
+            next((trim(text, (x, cut)) for a, cut in credits if a <= x < cut < y), (x, y)) for x, y in detection.content_spans
+        )
+        result.append(detection if pieces == detection.content_spans else replace(detection, content_spans=pieces))
+    return result
+
+
+def _says(words: list[re.Match[str]]) -> tuple[int, str] | None:
+    return next(((index, "say") for index, word in enumerate(words[1:], start=1) if word.group() == "says"), None)
+
+
 def _headline_cue(words: list[re.Match[str]], lexicon: CueLexicon, quoted: bool) -> tuple[int, str] | None:
     """Index and lemma of the headline's cue word: a present-tense reporting verb ("Says", "Warns")."""
     for index, word in enumerate(words[1:], start=1):
@@ -47,6 +74,18 @@ def _headline_cue(words: list[re.Match[str]], lexicon: CueLexicon, quoted: bool)
             if cue_class == "speech" or (cue_class is not None and quoted):
                 return index, lemma
     return None
+
+
+# ", KCNA says" / ", defence minister said" closing a headline: a short source after the last comma.
+_TRAILING_SOURCE_RE = re.compile(r",\s+(?P<source>[^,;:]{2,60}?)\s+(?P<cue>[a-z]+)\s*$")
+
+
+def _trailing_cue(form: str, lexicon: CueLexicon) -> bool:
+    """Whether a headline's closing verb reports speech: "says", "said", "reports", "warns"."""
+    if form == "said":
+        return True
+    lemmas = (form[:-2] if form.endswith("es") else None, form[:-1] if form.endswith("s") else None)
+    return any(lemma and lexicon.verb_class(lemma) == "speech" for lemma in lemmas)
 
 
 # Headline verbs whose object is usually a thing, not words: "Vows Probe", "Claims Responsibility for".
@@ -114,14 +153,16 @@ def detect_headlines(
     for (start, end), title_case in headline_like_lines(text, furniture):
         if covered.meets(start, end):
             continue
-        line = text[start:end]
-        body_end = start + (_HEADLINE_SUFFIX_RE.search(line).start() if _HEADLINE_SUFFIX_RE.search(line) else len(line))
+        body_end = credit_start(text, start, end)
         # A region's inside starts a mark's length after the region.
         line_regions = [
             r for r in map(regions.regions.__getitem__, regions.starting_in(start, end + _MARKS_BEFORE_INSIDE)) if start <= r.start < end
         ]
         words = list(re.finditer(r"\S+", text[start:body_end]))
-        found_cue = _headline_cue(words, lexicon, bool(line_regions)) if title_case else None
+        # In title case a cue verb heads a headline ("Minister Vows 'Swift Justice'"); in a
+        # sentence-case first line only "says" does ("Kremlin says talks not easy"): "reports on",
+        # "comments on", "calls X Y" take a thing there.
+        found_cue = _headline_cue(words, lexicon, bool(line_regions)) if title_case else _says(words)
         if found_cue is not None and (
             _in_name(doc, start + words[found_cue[0]].start())  # "United States", "Foreign Affairs": part of a name
             or _addressee_after_cue(words, *found_cue)  # "Trump Speaks to North Koreans": whom, not what
@@ -129,7 +170,14 @@ def detect_headlines(
             found_cue = None
         cue_index = found_cue[0] if found_cue is not None else None
         colon = text.find(": ", start, body_end)
-        if cue_index is not None and (colon < 0 or colon > start + words[cue_index].start()):
+        trailing = _TRAILING_SOURCE_RE.search(text, start, body_end)
+        if trailing is not None and _trailing_cue(trailing.group("cue"), lexicon):
+            # "Kim oversaw missile test, KCNA says": the source and its verb close the line.
+            speaker = trailing.span("source")
+            content = (start, trailing.start())
+            cue_span = trailing.span("cue")
+            rule = "headline:trailing"
+        elif cue_index is not None and (colon < 0 or colon > start + words[cue_index].start()):
             cue = words[cue_index]
             speaker = (start, start + words[cue_index - 1].end())
             content = (start + cue.end() + 1, body_end)
@@ -146,7 +194,7 @@ def detect_headlines(
         if content[1] <= content[0]:
             continue
         quoted = tuple(p for r in line_regions for p in r.pieces if content[0] <= p[0] < content[1])
-        if rule == "headline:verb" and not quoted and _names_a_thing(doc, content, cue.group().lower()):
+        if rule == "headline:verb" and not quoted and _names_a_thing(doc, content, text[slice(*cue_span)].lower()):
             continue
         full_quote = len(quoted) == 1 and quoted[0][1] - quoted[0][0] >= content[1] - content[0] - 2
         yield Detection(
