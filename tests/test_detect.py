@@ -474,6 +474,24 @@ def test_detect_headlines(nlp, text: str, expected: Q) -> None:
     assert quote.headline is True
 
 
+@pytest.mark.parametrize(
+    ("text", "content"),
+    [
+        # the writer's note on the last noun or name: not what the speaker said
+        ("Fowler said he expects Clinton to recover from pneumonia, which forced her to leave early.",
+         "he expects Clinton to recover from pneumonia"),
+        ("The senator said she had spoken with Ana Ortiz, who chairs the committee.", "she had spoken with Ana Ortiz"),
+        ("Mr. Schultz said he did not support Mr. Trump, the presumed Putin favorite.", "he did not support Mr. Trump"),
+        # inside the clause, or in the speaker's own quoted words, it stays
+        ("She said the bill, which passed last week, would help farmers.", "the bill, which passed last week, would help farmers"),
+        ('He said the plan was a mistake, which "nobody will forget."', 'the plan was a mistake, which "nobody will forget."'),
+    ],
+    ids=["which-on-the-last-noun", "who-on-a-name", "appositive-on-a-name", "which-inside", "quoted-which"],
+)
+def test_a_trailing_note_of_the_writer_is_not_content(nlp, text: str, content: str) -> None:
+    assert [" ... ".join(pieces(text, q)) for q in run(nlp, text)] == [content]
+
+
 def test_a_headline_credit_is_not_content(nlp) -> None:
     # The agency after the dash ran the story; it is not part of what Ruritania said.
     text = "Ruritania says it tested a new rocket engine \u2014 Ruritanian State News Agency\n\nThe test was held on Monday.\n"

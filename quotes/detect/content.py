@@ -117,6 +117,7 @@ def _without_asides(head: Token) -> list[Token]:
         if child.dep_ in ("advcl", "acl", "xcomp") and child.tag_ == "VBG" and before > head.i and doc[before].text == ",":
             dropped.update(t.i for t in child.subtree)
             dropped.update(range(before, child.left_edge.i))
+    dropped.update(_trailing_identification(head))
     subject = next((c for c in head.children if c.dep_ in SUBJECT_DEPS), None)
     for child in head.lefts:
         # "told supporters this weekend he would ...": when it was said, not what.
@@ -126,6 +127,24 @@ def _without_asides(head: Token) -> list[Token]:
         if subject is not None and child.i < subject.i and child.left_edge.i == head.left_edge.i and leading_time:
             dropped.update(t.i for t in child.subtree)
     return [t for t in head.subtree if t.i not in dropped]
+
+
+def _trailing_identification(head: Token) -> set[int]:
+    """The writer's note closing a reported clause: ", which forced her to leave early" on its last
+    noun, or ", the presumed favorite" after a name. What the speaker said stops before it, unless
+    it is in quotation marks (then they are the speaker's words)."""
+    doc = head.doc
+    last = head.right_edge.i
+    for token in doc[head.i + 1 : last + 1]:
+        comma = token.left_edge.i - 1
+        if token.right_edge.i != last or comma <= head.i or doc[comma].text != ",":
+            continue
+        # a relative clause (which the parser may read as an adverbial one) on a noun of the clause
+        relative = token.pos_ in ("VERB", "AUX") and token.left_edge.lower_ in ("which", "who", "whose")
+        identifies = token.dep_ == "appos" and token.head.pos_ == "PROPN" and token.head.i == comma - 1
+        if (relative or identifies) and not any(t.text in OPENING_MARKS or t.text in CLOSING_MARKS for t in token.subtree):
+            return set(range(comma, last + 1))
+    return set()
 
 
 def reported_object(cue: Token) -> list[Span]:
