@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import html
+import json
 import re
 import shutil
 import subprocess
@@ -42,6 +43,8 @@ def store_path(tmp_path_factory: pytest.TempPathFactory, nlp) -> Path:
             pytest.skip(f"corpora/{name} not found")
         shutil.copy(CORPORA / name, folder / name)
     (folder / "hostile.txt").write_text(HOSTILE, encoding="utf-8")
+    hostile_url = {"id": "hostile-url", "url": "javascript:alert(3)", "title": "<svg onload=alert(4)>", "text": HOSTILE + "\nThe vote is on Friday.\n"}
+    (folder / "hostile.jsonl").write_text(json.dumps(hostile_url) + "\n", encoding="utf-8")
     db = folder / "q.db"
     result = CliRunner().invoke(cli, ["ingest", str(folder), "--db", str(db)])
     assert result.exit_code == 0, result.output
@@ -96,6 +99,15 @@ def test_quote_page_escapes_hostile_article_text(site) -> None:
     marked = dict((m, html.unescape(t)) for m, t in re.findall(r'<mark class="(quote|speaker|cue)"[^>]*>(.*?)</mark>', source, re.S))
     assert marked["quote"].startswith("The bridge <script>")
     assert marked["speaker"] == "Mayor Jane Smith" and marked["cue"] == "told"
+
+
+def test_quote_page_links_only_web_addresses_and_escapes_metadata(site) -> None:
+    ds, db = site
+    with Store(db) as store:
+        quote = next(r for r in store.rows(Filters(text="bridge reopen")) if r["article_id"] == "hostile-url")
+    source = _get(ds, f"/quote/{quote['quote_id']}").text
+    assert 'href="javascript:' not in source and "source: javascript:alert(3)" in source
+    assert "<svg onload" not in source and "&lt;svg onload=alert(4)&gt;" in source
 
 
 def test_queue_lists_least_sure_first_and_filters(site) -> None:

@@ -124,6 +124,8 @@ async def quote_page(datasette: Any, request: Any) -> Response:
     return await _page(datasette, request, "quotes_quote.html", {
         "quote": quote, "row": row, "article": article, "pieces": pieces, "reviews": reviews, "types": QUOTE_TYPES,
         "first_quote_piece": next((n for n, (_, mark) in enumerate(pieces) if mark == "quote"), None),
+        # a link only to the web: an article's metadata may hold "javascript:" or worse
+        "source_url": article.url if urllib.parse.urlsplit(article.url or "").scheme in ("http", "https") else None,
         "appearances": cluster if len(cluster) > 1 else [], "current_id": quote.id,
         "message": message or request.args.get("done"), "failed": status != 200,
     }, status=status)
