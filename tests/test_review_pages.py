@@ -153,6 +153,8 @@ def test_decisions_are_posted_with_a_csrf_token_and_reach_the_store(site) -> Non
     )
     page = _get(ds, path)
     assert "&lt;i&gt;per the minutes&lt;/i&gt;" in page.text and "<i>per the minutes" not in page.text
+    # the speaker it was detected as still lists it, as given to someone else
+    assert "(now: Jane Q. Smith)" in _get(ds, f"/speaker/{row['speaker_id']}").text
     bad = _post(ds, path, {"action": "correct"})
     assert bad.status_code == 400 and "needs a speaker" in bad.text
     assert _get(ds, "/quote/ffffffffffff").status_code == 404
@@ -166,3 +168,13 @@ def test_get_fetches_a_review_page_without_a_server(store_path: Path) -> None:
     )
     assert fetched.returncode == 0, fetched.stderr
     assert 'name="csrftoken"' in fetched.stdout and "&lt;script&gt;alert(&#39;quote&#39;)" in fetched.stdout
+
+
+def test_a_speaker_page_lists_the_quotes_given_to_that_speaker(site) -> None:
+    ds, db = site
+    with Store(db) as store:
+        mattis = next(r for r in store.rows(Filters(speaker="Mattis")) if r["speaker"] == "Jim Mattis")
+        smith = _row(db, text="bridge reopen")
+        store.review(smith["quote_id"], "corrected", speaker="Jim Mattis")
+    page = _get(ds, f"/speaker/{mattis['speaker_id']}").text
+    assert f'href="/quote/{smith["quote_id"]}"' in page and "(given to Jim Mattis; detected: Jane Smith)" in page

@@ -174,11 +174,17 @@ async def cluster_page(datasette: Any, request: Any) -> Response:
 async def speaker_page(datasette: Any, request: Any) -> Response:
     speaker_id = int(request.url_vars["speaker_id"])
     with _store(datasette) as store:
-        rows = list(store.rows(Filters(speaker_id=speaker_id)))
-    if not rows:
+        detected = list(store.rows(Filters(speaker_id=speaker_id)))
+        name = (detected[0]["speaker_detected"] or detected[0]["speaker"]) if detected else None
+        # quotes a reviewer gave to this speaker, found under another one (or none)
+        given = [
+            r for r in store.rows(Filters(speaker=name)) if r["speaker"] == name and r["speaker_id"] != speaker_id
+        ] if name else []
+    if not detected:
         return await _not_found(datasette, request, QuotesError(f"no quotes of speaker {speaker_id}"))
+    rows = sorted(detected + given, key=lambda r: (r["date"] is None, r["date"] or "", r["article_seq"], r["start"]))
     statuses = {s: sum(r["review_status"] == s for r in rows) for s in REVIEW_STATUSES}
-    return await _page(datasette, request, "quotes_speaker.html", {"rows": rows, "name": rows[0]["speaker_detected"] or rows[0]["speaker"], "statuses": statuses})
+    return await _page(datasette, request, "quotes_speaker.html", {"rows": rows, "name": name, "statuses": statuses})
 
 
 @hookimpl
