@@ -492,6 +492,17 @@ def test_a_trailing_note_of_the_writer_is_not_content(nlp, text: str, content: s
     assert [" ... ".join(pieces(text, q)) for q in run(nlp, text)] == [content]
 
 
+def test_a_contrast_reporting_someone_else_is_their_quote(nlp) -> None:
+    text = "Peskov said Russia would scale back its activity near the capital, while Ukraine said it would consider neutrality."
+    assert [(pieces(text, q), q.speaker_mention) for q in run(nlp, text)] == [
+        (("Russia would scale back its activity near the capital",), "Peskov"),
+        (("it would consider neutrality",), "Ukraine"),
+    ]
+    # a contrast of the speaker's own stays in the report
+    own = "The minister said the economy grew, while inflation remained low."
+    assert [pieces(own, q) for q in run(nlp, own)] == [("the economy grew, while inflation remained low",)]
+
+
 def test_a_headline_credit_is_not_content(nlp) -> None:
     # The agency after the dash ran the story; it is not part of what Ruritania said.
     text = "Ruritania says it tested a new rocket engine \u2014 Ruritanian State News Agency\n\nThe test was held on Monday.\n"

@@ -52,6 +52,9 @@ def complement_tokens(cue: Token, complement: Token, lexicon: CueLexicon) -> lis
     """
     tokens = _without_asides(complement)
     doc = cue.doc
+    second = _second_report(complement, lexicon)
+    if second:
+        tokens = [t for t in tokens if t.i not in second]
     if complement.i < cue.i:
         # 'McCaskill scolded him: "...," she said': the parser hangs the first attribution on the quotation.
         colon = next((t for t in tokens if t.text == ":" and t.i + 1 < len(doc) and doc[t.i + 1].text in OPENING_MARKS), None)
@@ -92,6 +95,22 @@ def complement_tokens(cue: Token, complement: Token, lexicon: CueLexicon) -> lis
             if child.dep_ in ("prep", "advcl") and child.lower_ in _RESUMING_WORDS:
                 tokens.extend(child.subtree)
     return tokens
+
+
+def _second_report(complement: Token, lexicon: CueLexicon) -> set[int]:
+    """A contrast that reports someone else: "..., while Ukraine said it would ..." is Ukraine's."""
+    doc = complement.doc
+    for token in complement.subtree:
+        comma = token.left_edge.i - 1
+        if (
+            token.dep_ == "advcl"
+            and comma > complement.left_edge.i
+            and doc[comma].text == ","
+            and any(c.dep_ == "mark" and c.lower_ in ("while", "whereas") for c in token.children)
+            and any(cue_class_of(t, lexicon) == "speech" and any(c.dep_ in SUBJECT_DEPS for c in t.children) for t in token.subtree)
+        ):
+            return set(range(comma, token.right_edge.i + 1))
+    return set()
 
 
 def _conjuncts(head: Token) -> Iterator[Token]:
