@@ -75,6 +75,13 @@ ISSUE_ROWS = [
         id="trailing-according-to-an-outlet",
     ),
     pytest.param(
+        # the parser hangs "respond" on "said" as no clause: the quotation is taken by its adjacent cue
+        '"We will respond," Ortiz said, according to EFE.',
+        "We will respond",
+        C("Ortiz", "EFE", (("EFE", "outlet"),), "direct"),
+        id="a-quotation-said-according-to-an-outlet",
+    ),
+    pytest.param(
         '"It is over," the coach said, according to a statement from the club.',
         "It is over",
         C("coach", None, (("statement from the club", "document"),), "direct"),

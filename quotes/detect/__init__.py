@@ -37,6 +37,7 @@ from quotes.detect.detection import (
     OwnedSpans,
     RegionIndex,
     Relay,
+    cue_class_of,
     doc_text,
     overlap,
     same_sentence,
@@ -96,9 +97,14 @@ def detect(
     ]
     for candidate in candidates:
         candidate.content = cut_source_phrases(text, candidate.content, lexicon)
+    # '"We will respond," Kim said, according to KCNA': the quotation is Kim's, and the channel is
+    # folded in later; so an "according to" on a speech verb takes what no other cue took.
+    channels = [c for c in candidates if c.rule == "according-to" and c.cue.dep_ == "prep" and cue_class_of(c.cue.head, lexicon) == "speech"]
     detections: list[Detection] = []
     used_regions: set[int] = set()
     for candidate in candidates:
+        if candidate in channels:
+            continue
         found = combine(text, candidate, region_index, used_regions)
         if found is not None:
             detections.append(found)
@@ -117,6 +123,10 @@ def detect(
             used_regions.update(inner)
             found = replace(found, quoted_spans=found.quoted_spans + tuple(p for i in inner for p in regions[i].pieces))
         detections.append(found)
+    for candidate in channels:
+        found = combine(text, candidate, region_index, used_regions)
+        if found is not None:
+            detections.append(found)
     headlines = list(detect_headlines(doc, text, lexicon, region_index, on_furniture, detections))
     # A headline read by its form replaces the parse's reading of the same cue's object
     # ("Pentagon announces four dead after ...": all of it, not "four dead").
