@@ -82,6 +82,12 @@ ISSUE_ROWS = [
         id="a-quotation-said-according-to-an-outlet",
     ),
     pytest.param(
+        "According to the Yonhap news agency, citing a government source, the North fired two missiles.",
+        "the North fired two missiles",
+        C("government source", "Yonhap", (("Yonhap", "outlet"),)),
+        id="according-to-an-outlet-citing-a-source",
+    ),
+    pytest.param(
         '"It is over," the coach said, according to a statement from the club.',
         "It is over",
         C("coach", None, (("statement from the club", "document"),), "direct"),

@@ -204,6 +204,10 @@ def _clause_with_adverb(adverb: Token) -> list[Span]:
     return token_spans(doc, tokens, exclude_leading_mark=True)
 
 
+# Verbs that pass on someone else's words: "citing a police source", "quoting officials".
+CITING_VERBS = frozenset({"cite", "quote"})
+
+
 def _according_to(doc: Doc, according: Token) -> Candidate | None:
     to = doc[according.i + 1]
     source = next((c for c in to.children if c.dep_ == "pobj"), None)
@@ -217,6 +221,12 @@ def _according_to(doc: Doc, according: Token) -> Candidate | None:
         source_end = doc.char_span(*mention_span(source), alignment_mode="expand")
         phrase = set(range(according.i, source_end.end if source_end is not None else to.i + 1))
     tokens = [t for t in sentence if t.i not in phrase]
+    # "According to Yonhap, citing a government source, C": who was cited is part of the attribution.
+    citing = next((t for t in tokens if t.tag_ == "VBG" and t.dep_ in ("advcl", "xcomp") and t.lemma_.lower() in CITING_VERBS), None)
+    if citing is not None:
+        cut = {t.i for t in citing.subtree}
+        cut |= {i for i in (citing.left_edge.i - 1, citing.right_edge.i + 1) if 0 <= i < len(doc) and doc[i].text == ","}
+        tokens = [t for t in tokens if t.i not in cut]
     content = token_spans(doc, tokens, exclude_leading_mark=True)
     if not content:
         return None

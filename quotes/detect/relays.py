@@ -22,7 +22,7 @@ from dataclasses import replace
 from spacy.tokens import Doc, Token
 
 from quotes.detect.content import trim
-from quotes.detect.cues import cue_span, mention_span
+from quotes.detect.cues import CITING_VERBS, cue_span, mention_span
 from quotes.detect.detection import QUOTE_CHARS, Detection, Relay, cue_class_of, overlap
 from quotes.lexicon import CueLexicon
 from quotes.marks import is_direct
@@ -37,8 +37,6 @@ _FOLDABLE_RULES = {
 }
 # A nested attribution must cover this share of what its parent reports to be folded into it.
 MIN_FOLD_SHARE = 0.5
-# Verbs that pass on someone else's words: "Kyodo quoted Ito as saying", "cited officials as saying".
-_QUOTING_VERBS = {"quote", "cite"}
 _RELATIVE_PRONOUNS = {"who", "which", "that"}
 # A cited source that speaks ("citing a police source"), as opposed to a reason ("citing concerns").
 _SOURCE_HEADS = {
@@ -229,7 +227,7 @@ def _quoting_relay(doc: Doc, detection: Detection, lexicon: CueLexicon) -> Detec
     if cue is None:
         return detection
     preposition = cue.head
-    if cue.lemma_.lower() in _QUOTING_VERBS:
+    if cue.lemma_.lower() in CITING_VERBS:
         # "C, RIA quoted Peskov as saying": the parse hangs C on "quoted" itself.
         as_saying = next((c for c in cue.children if c.dep_ == "prep" and c.lower_ == "as"), None)
         saying = next((c for c in as_saying.children if c.dep_ == "pcomp" and c.tag_ == "VBG"), None) if as_saying is not None else None
@@ -241,7 +239,7 @@ def _quoting_relay(doc: Doc, detection: Detection, lexicon: CueLexicon) -> Detec
             if quoted is not None:
                 relays = (Relay(detection.speaker_span, cue_span(cue)),) if detection.speaker_span else ()
                 return replace(detection, speaker_span=mention_span(quoted), relays=relays + detection.relays)
-    if cue.dep_ == "pcomp" and preposition.lower_ == "as" and preposition.head.lemma_.lower() in _QUOTING_VERBS:
+    if cue.dep_ == "pcomp" and preposition.lower_ == "as" and preposition.head.lemma_.lower() in CITING_VERBS:
         quoting = preposition.head
         quoted = next((c for c in quoting.children if c.dep_ in ("dobj", "nsubjpass")), None)
         if quoted is None:
@@ -257,13 +255,25 @@ def _quoting_relay(doc: Doc, detection: Detection, lexicon: CueLexicon) -> Detec
     inside = _attribution_inside(doc, detection, cue, lexicon)
     if inside is not None:
         return inside
+    if _according_to(detection):
+        # "According to Yonhap, citing a government source, C": the source speaks, Yonhap carries.
+        citing = next(
+            (t for t in cue.sent if t.tag_ == "VBG" and t.dep_ in ("advcl", "xcomp") and t.lemma_.lower() in CITING_VERBS
+             and not any(a <= t.idx < b for a, b in detection.content_spans)),
+            None,
+        )
+        cited = next((c for c in citing.children if c.dep_ == "dobj"), None) if citing is not None else None
+        if cited is not None and _names_a_source(cited):
+            carrier = (Relay(detection.speaker_span, detection.cue_span),) if detection.speaker_span else ()
+            return replace(detection, speaker_span=mention_span(cited), cue_span=cue_span(citing), relays=carrier + detection.relays)
+        return detection
     # "Bernama, citing a police source, said C": the source speaks. After the report ("O reported C,
     # citing people familiar with the matter") the citing gives the report's basis; O still speaks.
     citing = next(
         (
             c
             for c in cue.children
-            if c.dep_ in ("advcl", "xcomp") and c.tag_ == "VBG" and c.lemma_.lower() in _QUOTING_VERBS and c.i < cue.i
+            if c.dep_ in ("advcl", "xcomp") and c.tag_ == "VBG" and c.lemma_.lower() in CITING_VERBS and c.i < cue.i
         ),
         None,
     )
