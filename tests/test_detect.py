@@ -503,6 +503,20 @@ def test_a_contrast_reporting_someone_else_is_their_quote(nlp) -> None:
     assert [pieces(own, q) for q in run(nlp, own)] == [("the economy grew, while inflation remained low",)]
 
 
+@pytest.mark.parametrize(
+    ("text", "content"),
+    [
+        # the parser hangs the that-clause on the occasion ("in an interview that ...")
+        ("Lena Ortiz told CNN in an interview that the plan would fail.", "the plan would fail"),
+        # whom a report rests on is part of the attribution, not of what it reports
+        ("Reuters reported, citing two people familiar with the matter, that the deal had collapsed.", "the deal had collapsed"),
+    ],
+    ids=["clause-on-the-occasion", "citing-before-the-clause"],
+)
+def test_the_reported_clause_wherever_the_parser_hangs_it(nlp, text: str, content: str) -> None:
+    assert [" ... ".join(pieces(text, q)) for q in run(nlp, text)] == [content]
+
+
 def test_a_headline_credit_is_not_content(nlp) -> None:
     # The agency after the dash ran the story; it is not part of what Ruritania said.
     text = "Ruritania says it tested a new rocket engine \u2014 Ruritanian State News Agency\n\nThe test was held on Monday.\n"

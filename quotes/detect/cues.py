@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Token
 
 from quotes.detect.content import complement_tokens, reported_object, token_spans
-from quotes.detect.detection import CLOSING_MARKS, QUOTE_CHARS, SUBJECT_DEPS, cue_class_of
+from quotes.detect.detection import CITING_VERBS, CLOSING_MARKS, QUOTE_CHARS, SUBJECT_DEPS, cue_class_of
 from quotes.lexicon import CueLexicon
 from quotes.records import Span
 
@@ -62,7 +62,7 @@ def cue_candidates(doc: Doc, lexicon: CueLexicon) -> Iterator[Candidate]:
             for c in token.children
             if c.dep_ == "ccomp" and not _coordinated_after(token, c) and not _attributes_a_quote(c, lexicon)
         ]
-        complement = complements[0] if complements else None
+        complement = complements[0] if complements else (_clause_on_occasion(token) if cue_class == "speech" else None)
         speaker = speaker_of(token)
         if _imperative(token):
             continue  # "Ask yourself which state she will win": the writer addressing the reader
@@ -112,6 +112,18 @@ def cue_candidates(doc: Doc, lexicon: CueLexicon) -> Iterator[Candidate]:
         )
         if reported:
             yield Candidate(token, cue_span(token), speaker, reported, "object", cue_class)
+
+
+def _clause_on_occasion(cue: Token) -> Token | None:
+    """ "told CNN in an interview that C": the parser hangs the that-clause on the occasion's noun."""
+    for prep in cue.children:
+        if prep.dep_ != "prep" or prep.lower_ not in ("in", "at", "on", "during"):
+            continue
+        for noun in (c for c in prep.children if c.dep_ == "pobj"):
+            for clause in noun.children:
+                if clause.dep_ in ("acl", "relcl", "ccomp") and any(m.dep_ == "mark" and m.lower_ == "that" for m in clause.children):
+                    return clause
+    return None
 
 
 def _noun_cue(doc: Doc, noun: Token, cue_class: str) -> Candidate | None:
@@ -202,10 +214,6 @@ def _clause_with_adverb(adverb: Token) -> list[Span]:
         end += 1
         tokens.append(doc[end])
     return token_spans(doc, tokens, exclude_leading_mark=True)
-
-
-# Verbs that pass on someone else's words: "citing a police source", "quoting officials".
-CITING_VERBS = frozenset({"cite", "quote"})
 
 
 def _according_to(doc: Doc, according: Token) -> Candidate | None:

@@ -12,6 +12,10 @@ from quotes.lexicon import CueLexicon
 from quotes.records import QuoteType, Span
 
 
+# Verbs that pass on someone else's words: "citing a police source", "quoting officials".
+CITING_VERBS = frozenset({"cite", "quote"})
+
+
 SUBJECT_DEPS = ("nsubj", "nsubjpass", "csubj")
 
 QUOTE_CHARS = set("\"'\u201c\u201d\u2018\u2019\u00ab\u00bb\u201e`")

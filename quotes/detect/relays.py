@@ -22,8 +22,8 @@ from dataclasses import replace
 from spacy.tokens import Doc, Token
 
 from quotes.detect.content import trim
-from quotes.detect.cues import CITING_VERBS, cue_span, mention_span
-from quotes.detect.detection import QUOTE_CHARS, Detection, Relay, cue_class_of, overlap
+from quotes.detect.cues import cue_span, mention_span
+from quotes.detect.detection import CITING_VERBS, QUOTE_CHARS, Detection, Relay, cue_class_of, overlap
 from quotes.lexicon import CueLexicon
 from quotes.marks import is_direct
 from quotes.records import Span
