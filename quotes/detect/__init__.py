@@ -100,10 +100,11 @@ def detect(
     # '"We will respond," Kim said, according to KCNA': the quotation is Kim's, and the channel is
     # folded in later; so an "according to" on a speech verb takes what no other cue took.
     channels = [c for c in candidates if c.rule == "according-to" and c.cue.dep_ == "prep" and cue_class_of(c.cue.head, lexicon) == "speech"]
+    deferred = {id(c) for c in channels}
     detections: list[Detection] = []
     used_regions: set[int] = set()
     for candidate in candidates:
-        if candidate in channels:
+        if id(candidate) in deferred:
             continue
         found = combine(text, candidate, region_index, used_regions)
         if found is not None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import replace
 
@@ -49,16 +50,26 @@ def credit_start(text: str, start: int, end: int) -> int:
 def without_credits(text: str, detections: list[Detection], lines: list[Span]) -> list[Detection]:
     """Detections whose content stops before the credit closing a headline: the agency that ran
     the story is not what it reports ("Ruritania says it tested an engine - RNA")."""
-    credits = [(a, cut) for a, b in lines if (cut := credit_start(text, a, b)) < b]
+    credits = sorted((a, cut) for a, b in lines if (cut := credit_start(text, a, b)) < b)
     if not credits:
         return detections
+    starts = [a for a, _ in credits]
+
+    def cut_piece(x: int, y: int) -> Span:
+        at = bisect_right(starts, x) - 1  # the credited line a piece starting at x may lie on
+        cut = credits[at][1] if at >= 0 else -1
+        return trim(text, (x, cut)) if x < cut < y else (x, y)
+
     result = []
     for detection in detections:
-        pieces = tuple(
-            next((trim(text, (x, cut)) for a, cut in credits if a <= x < cut < y), (x, y)) for x, y in detection.content_spans
-        )
+        pieces = tuple(cut_piece(x, y) for x, y in detection.content_spans)
         result.append(detection if pieces == detection.content_spans else replace(detection, content_spans=pieces))
     return result
+
+
+def _present_lemmas(form: str) -> tuple[str, ...]:
+    """The lemmas a present-tense headline verb may have: "warns" -> "warn", "pushes" -> "push"."""
+    return tuple(lemma for lemma in (form[:-2] if form.endswith("es") else "", form[:-1] if form.endswith("s") else "") if lemma)
 
 
 def _says(words: list[re.Match[str]]) -> tuple[int, str] | None:
@@ -68,9 +79,8 @@ def _says(words: list[re.Match[str]]) -> tuple[int, str] | None:
 def _headline_cue(words: list[re.Match[str]], lexicon: CueLexicon, quoted: bool) -> tuple[int, str] | None:
     """Index and lemma of the headline's cue word: a present-tense reporting verb ("Says", "Warns")."""
     for index, word in enumerate(words[1:], start=1):
-        form = word.group().lower()
-        for lemma in (form[:-2] if form.endswith("es") else None, form[:-1] if form.endswith("s") else None):
-            cue_class = lexicon.verb_class(lemma) if lemma else None
+        for lemma in _present_lemmas(word.group().lower()):
+            cue_class = lexicon.verb_class(lemma)
             if cue_class == "speech" or (cue_class is not None and quoted):
                 return index, lemma
     return None
@@ -82,10 +92,7 @@ _TRAILING_SOURCE_RE = re.compile(r",\s+(?P<source>[^,;:]{2,60}?)\s+(?P<cue>[a-z]
 
 def _trailing_cue(form: str, lexicon: CueLexicon) -> bool:
     """Whether a headline's closing verb reports speech: "says", "said", "reports", "warns"."""
-    if form == "said":
-        return True
-    lemmas = (form[:-2] if form.endswith("es") else None, form[:-1] if form.endswith("s") else None)
-    return any(lemma and lexicon.verb_class(lemma) == "speech" for lemma in lemmas)
+    return form == "said" or any(lexicon.verb_class(lemma) == "speech" for lemma in _present_lemmas(form))
 
 
 # Headline verbs whose object is usually a thing, not words: "Vows Probe", "Claims Responsibility for".
@@ -104,7 +111,7 @@ def _names_a_thing(doc: Doc, content: Span, cue_form: str) -> bool:
     verbless = not any(t.pos_ in ("VERB", "AUX") for t in span)
     if span[0].lower_ == "to" and (len(span) < 2 or span[1].pos_ not in ("VERB", "AUX")):
         return verbless
-    lemmas = {cue_form[:-2] if cue_form.endswith("es") else None, cue_form[:-1] if cue_form.endswith("s") else None, cue_form}
+    lemmas = {*_present_lemmas(cue_form), cue_form}
     return verbless and bool(lemmas & _THING_TAKING_VERBS)
 
 
