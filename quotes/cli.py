@@ -295,6 +295,7 @@ def filter_options(command: Callable[..., None]) -> Callable[..., None]:
         click.option("--until", callback=_iso_date, help="Only articles dated on or before this date."),
         click.option("--type", "quote_type", type=click.Choice(QUOTE_TYPES), help="Only quotes of this type."),
         click.option("--status", type=click.Choice(REVIEW_STATUSES), help="Only quotes with this review status."),
+        click.option("--outdated", is_flag=True, help="Only quotes whose review decision was made on an earlier version of the article."),
     ]
     for option in reversed(options):
         command = option(command)
@@ -456,6 +457,7 @@ def _filters(text: str | None = None, **options: str | None) -> Filters:
         until=options.get("until"),
         type=options.get("quote_type"),
         status=options.get("status"),
+        outdated=bool(options.get("outdated")),
     )
 
 

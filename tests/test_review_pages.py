@@ -178,3 +178,15 @@ def test_a_speaker_page_lists_the_quotes_given_to_that_speaker(site) -> None:
         store.review(smith["quote_id"], "corrected", speaker="Jim Mattis")
     page = _get(ds, f"/speaker/{mattis['speaker_id']}").text
     assert f'href="/quote/{smith["quote_id"]}"' in page and "(given to Jim Mattis; detected: Jane Smith)" in page
+
+
+def test_the_queue_finds_decisions_to_review_again(site) -> None:
+    ds, db = site
+    quote = _row(db, text="bridge reopen")
+    with Store(db) as store:
+        store.review(quote["quote_id"], "verified")
+        # the decision was made on another version of the article
+        store.db.execute("UPDATE reviews SET content_hash = 'older' WHERE quote_id = ?", (quote["quote_id"],))
+    again = _get(ds, "/review?outdated=1&status=unreviewed").text
+    assert again.count('href="/quote/') == 1 and f'href="/quote/{quote["quote_id"]}"' in again
+    assert 'class="outdated"' in again

@@ -85,6 +85,7 @@ def test_a_changed_article_keeps_decisions_on_the_same_words_flagged_for_review(
     assert moved["review_status"] == "verified" and moved["review_outdated"] == "true"
     shown = _run("show", moved["quote_id"], "--db", str(db))
     assert "review it again" in shown
+    assert [r["quote_id"] for r in _export(db, "--outdated")] == [moved["quote_id"]]
 
 
 def test_history_keeps_every_decision_and_earlier_corrections(tmp_path: Path, folder: Path) -> None:

@@ -28,7 +28,7 @@ from quotes.store import Filters, Store
 from quotes.variants import changed_pieces
 
 QUEUE_SIZE = 50
-_QUEUE_FILTERS = ("speaker", "outlet", "article", "since", "until", "type", "confidence", "status")
+_QUEUE_FILTERS = ("speaker", "outlet", "article", "since", "until", "type", "confidence", "status", "outdated")
 
 
 def _store(datasette: Any) -> Store:
@@ -88,11 +88,14 @@ async def queue_page(datasette: Any, request: Any) -> Response:
     except ValueError:
         confidence = None
         args["confidence"] = ""
+    outdated = args["outdated"] == "1"
     filters = Filters(
         speaker=args["speaker"] or None, outlet=args["outlet"] or None, article=args["article"] or None,
         since=args["since"] or None, until=args["until"] or None,
         type=args["type"] if args["type"] in QUOTE_TYPES else None,
-        status=args["status"] if args["status"] in REVIEW_STATUSES else None, max_confidence=confidence,
+        # decisions to review again were all made: "unreviewed" (the queue's default) cannot hold them
+        status=args["status"] if args["status"] in REVIEW_STATUSES and not (outdated and args["status"] == "unreviewed") else None,
+        max_confidence=confidence, outdated=outdated,
     )
     with _store(datasette) as store:
         rows = list(store.rows(filters, limit=QUEUE_SIZE + 1, offset=(page - 1) * QUEUE_SIZE, least_sure_first=True))

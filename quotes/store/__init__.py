@@ -68,6 +68,7 @@ class Filters:
     article: str | None = None  # an article id
     speaker_id: int | None = None  # a speaker row (as detected)
     max_confidence: float | None = None  # only quotes the resolver is at most this sure of
+    outdated: bool = False  # only quotes whose decision was made on an earlier version of the article
 
 
 @dataclass(frozen=True, slots=True)
@@ -750,6 +751,8 @@ class Store:
         if filters.max_confidence is not None:
             clauses.append("r.confidence <= ?")
             params.append(filters.max_confidence)
+        if filters.outdated:
+            clauses.append("r.review_outdated = 1")
         return clauses, params
 
     def rows(
