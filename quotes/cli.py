@@ -11,7 +11,7 @@ import os
 import re
 import sys
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 from rich.console import Console
@@ -297,6 +297,11 @@ def filter_options(command: Callable[..., None]) -> Callable[..., None]:
         click.option("--status", type=click.Choice(REVIEW_STATUSES), help="Only quotes with this review status."),
         click.option("--outdated", is_flag=True, help="Only quotes whose review decision was made on an earlier version of the article."),
     ]
+    return _with_options(command, options)
+
+
+def _with_options(command: Callable[..., None], options: list[Callable[..., Any]]) -> Callable[..., None]:
+    """``command`` with click's decorators applied so that ``options`` list in this order."""
     for option in reversed(options):
         command = option(command)
     return command
@@ -690,14 +695,12 @@ def _decide(quote_id: str, db: str, status: str, **decision: str | None) -> None
 
 def review_options(command: Callable[..., None]) -> Callable[..., None]:
     """What every decision takes: the quote, a note and who decided."""
-    for option in reversed([
+    return _with_options(command, [
         click.argument("quote_id"),
         click.option("--note", help="Why: what was checked, against what."),
         click.option("--by", "reviewer", metavar="NAME", help="Who decides [default: $QUOTES_REVIEWER, or your user name]."),
         db_option,
-    ]):
-        command = option(command)
-    return command
+    ])
 
 
 @cli.command()

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 from spacy.tokens import Doc, Token
 
-from quotes.detect.detection import CITING_VERBS, CLOSING_MARKS, OPENING_MARKS, SUBJECT_DEPS, cue_class_of, overlap
+from quotes.detect.detection import CLOSING_MARKS, OPENING_MARKS, SUBJECT_DEPS, citing_phrase, cue_class_of, is_citing, overlap
 from quotes.lexicon import CueLexicon
 from quotes.marks import QuoteRegion
 from quotes.records import Span
@@ -139,9 +139,8 @@ def _without_asides(head: Token) -> list[Token]:
     dropped.update(_trailing_identification(head))
     for child in head.lefts:
         # "reported, citing two people familiar with the matter, that C": whom the report rests on
-        if child.dep_ in ("advcl", "xcomp") and child.tag_ == "VBG" and child.lemma_.lower() in CITING_VERBS:
-            dropped.update(t.i for t in child.subtree)
-            dropped.update(i for i in (child.left_edge.i - 1, child.right_edge.i + 1) if doc[i].text == ",")
+        if is_citing(child):
+            dropped.update(citing_phrase(child))
     subject = next((c for c in head.children if c.dep_ in SUBJECT_DEPS), None)
     for child in head.lefts:
         # "told supporters this weekend he would ...": when it was said, not what.

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Token
 
 from quotes.detect.content import complement_tokens, reported_object, token_spans
-from quotes.detect.detection import CITING_VERBS, CLOSING_MARKS, QUOTE_CHARS, SUBJECT_DEPS, cue_class_of
+from quotes.detect.detection import CLOSING_MARKS, QUOTE_CHARS, SUBJECT_DEPS, citing_phrase, cue_class_of, is_citing
 from quotes.lexicon import CueLexicon
 from quotes.records import Span
 
@@ -230,10 +230,9 @@ def _according_to(doc: Doc, according: Token) -> Candidate | None:
         phrase = set(range(according.i, source_end.end if source_end is not None else to.i + 1))
     tokens = [t for t in sentence if t.i not in phrase]
     # "According to Yonhap, citing a government source, C": who was cited is part of the attribution.
-    citing = next((t for t in tokens if t.tag_ == "VBG" and t.dep_ in ("advcl", "xcomp") and t.lemma_.lower() in CITING_VERBS), None)
+    citing = next((t for t in tokens if is_citing(t)), None)
     if citing is not None:
-        cut = {t.i for t in citing.subtree}
-        cut |= {i for i in (citing.left_edge.i - 1, citing.right_edge.i + 1) if 0 <= i < len(doc) and doc[i].text == ","}
+        cut = citing_phrase(citing)
         tokens = [t for t in tokens if t.i not in cut]
     content = token_spans(doc, tokens, exclude_leading_mark=True)
     if not content:

@@ -16,6 +16,18 @@ from quotes.records import QuoteType, Span
 CITING_VERBS = frozenset({"cite", "quote"})
 
 
+def is_citing(token: Token) -> bool:
+    """A participle naming whom a report rests on: "(Bernama,) citing a police source(, said ...)"."""
+    return token.tag_ == "VBG" and token.dep_ in ("advcl", "xcomp") and token.lemma_.lower() in CITING_VERBS
+
+
+def citing_phrase(citing: Token) -> set[int]:
+    """The token indices of a citing participle's phrase with the commas that set it off."""
+    doc = citing.doc
+    edges = (citing.left_edge.i - 1, citing.right_edge.i + 1)
+    return {t.i for t in citing.subtree} | {i for i in edges if 0 <= i < len(doc) and doc[i].text == ","}
+
+
 SUBJECT_DEPS = ("nsubj", "nsubjpass", "csubj")
 
 QUOTE_CHARS = set("\"'\u201c\u201d\u2018\u2019\u00ab\u00bb\u201e`")

@@ -23,7 +23,7 @@ from spacy.tokens import Doc, Token
 
 from quotes.detect.content import trim
 from quotes.detect.cues import cue_span, mention_span
-from quotes.detect.detection import CITING_VERBS, QUOTE_CHARS, Detection, Relay, cue_class_of, overlap
+from quotes.detect.detection import CITING_VERBS, QUOTE_CHARS, Detection, Relay, cue_class_of, is_citing, overlap
 from quotes.lexicon import CueLexicon
 from quotes.marks import is_direct
 from quotes.records import Span
@@ -258,8 +258,7 @@ def _quoting_relay(doc: Doc, detection: Detection, lexicon: CueLexicon) -> Detec
     if _according_to(detection):
         # "According to Yonhap, citing a government source, C": the source speaks, Yonhap carries.
         citing = next(
-            (t for t in cue.sent if t.tag_ == "VBG" and t.dep_ in ("advcl", "xcomp") and t.lemma_.lower() in CITING_VERBS
-             and not any(a <= t.idx < b for a, b in detection.content_spans)),
+            (t for t in cue.sent if is_citing(t) and not any(a <= t.idx < b for a, b in detection.content_spans)),
             None,
         )
         cited = next((c for c in citing.children if c.dep_ == "dobj"), None) if citing is not None else None
@@ -273,7 +272,7 @@ def _quoting_relay(doc: Doc, detection: Detection, lexicon: CueLexicon) -> Detec
         (
             c
             for c in cue.children
-            if c.dep_ in ("advcl", "xcomp") and c.tag_ == "VBG" and c.lemma_.lower() in CITING_VERBS and c.i < cue.i
+            if is_citing(c) and c.i < cue.i
         ),
         None,
     )
